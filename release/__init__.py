@@ -1,0 +1,1 @@
+"""The student release: assignment/ generated from solutions/ by nbgrader's preprocessors."""
