@@ -76,8 +76,8 @@ def search_map(results: Mapping[tuple[float, float], tuple[float, float]], title
         im = ax.imshow(grid, cmap="viridis", origin="lower", aspect="auto")
         for (i, j), acc in np.ndenumerate(grid):
             ax.text(j, i, f"{acc:.3f}", ha="center", va="center", fontsize=7, color="w")
-        ax.set_xticks(range(len(regs)), [f"{r:.0e}" for r in regs], fontsize=7)
-        ax.set_yticks(range(len(lrs)), [f"{lr:.0e}" for lr in lrs], fontsize=7)
+        ax.set_xticks(range(len(regs)), [f"{r:.3g}" for r in regs], fontsize=7)
+        ax.set_yticks(range(len(lrs)), [f"{lr:.3g}" for lr in lrs], fontsize=7)
         ax.set_xlabel("regularization strength")
         ax.set_ylabel("learning rate")
         ax.set_title(f"{title}: {split} accuracy", fontsize=9)
@@ -96,12 +96,12 @@ def weight_templates(W: np.ndarray, image_shape: tuple[int, ...], class_names: S
     templates = W[:-1].T.reshape((W.shape[1], *image_shape))
     cols = min(len(class_names), 10)
     rows = math.ceil(len(class_names) / cols)
-    fig, axes = plt.subplots(rows, cols, squeeze=False, figsize=(cols * 1.1, rows * 1.3))
+    fig, axes = plt.subplots(rows, cols, squeeze=False, figsize=(cols * 1.5, rows * 1.7))
     for ax in axes.ravel():
         ax.axis("off")
     for ax, template, name in zip(axes.ravel()[: len(class_names)], templates, class_names, strict=True):
         ax.imshow(_as_image(template), cmap="gray")
         ax.set_title(name, fontsize=8)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=10, y=1.04)
     return _save(fig, path)

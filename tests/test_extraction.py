@@ -1,0 +1,101 @@
+"""The extraction keeps definitions and constants, never experiments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from autograder.errors import SubmissionError
+from autograder.extraction import extract, read_notebook
+
+
+def notebook(*sources: str, grade_ids: tuple[str | None, ...] = ()) -> dict:
+    cells = []
+    for i, source in enumerate(sources):
+        gid = grade_ids[i] if i < len(grade_ids) else None
+        meta = {"nbgrader": {"grade_id": gid}} if gid else {}
+        cells.append({"cell_type": "code", "source": source, "metadata": meta})
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def kept_sources(nb: dict) -> list[str]:
+    return [chunk.source for chunk in extract(nb).chunks]
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("import numpy as np", True),
+    ("from math import exp", True),
+    ("def f(x):\n    return x", True),
+    ("class A:\n    pass", True),
+    ("DELTA = 1.0", True),
+    ("EPS: float = 1e-8", True),
+    ("train(X)", False),                          # a call at top level: an experiment
+    ("for i in range(10):\n    print(i)", False),
+    ("X = load()", False),                        # `load` is not defined: data loading
+    ("plt.plot([1, 2])", False),
+])
+def test_statement_kinds(source: str, kept: bool) -> None:
+    assert bool(kept_sources(notebook(source))) is kept
+
+
+def test_constants_may_use_imports_but_not_notebook_functions() -> None:
+    nb = notebook("import numpy as np\nclass Model:\n    pass",
+                  "TABLE = np.array([1.0, 2.0])\nmodel = Model()\nlr = 1e-7 * 3")
+    assert [c.source for c in extract(nb).chunks] == [
+        "import numpy as np", "class Model:\n    pass", "TABLE = np.array([1.0, 2.0])",
+        "lr = 1e-7 * 3"]
+
+
+def test_magics_and_shell_escapes_are_skipped() -> None:
+    nb = notebook("%matplotlib inline\n!pip install foo\ndef f():\n    return 1",
+                  "%%time\ndef g():\n    return 2")
+    extraction = extract(nb)
+    assert [c.source for c in extraction.chunks] == ["def f():\n    return 1"]
+    assert any("cell magic" in note for note in extraction.notes)
+
+
+def test_syntax_error_skips_only_that_cell() -> None:
+    extraction = extract(notebook("def broken(:\n    pass", "def ok():\n    return 1"))
+    assert [c.source for c in extraction.chunks] == ["def ok():\n    return 1"]
+    assert extraction.notes == ("cell 0: syntax error at line 1: invalid syntax",)
+
+
+def test_chunks_record_cell_line_and_grade_id() -> None:
+    nb = notebook("x = 1\n\n@staticmethod\ndef f():\n    return 1", grade_ids=("answer",))
+    chunk = extract(nb).chunks[1]
+    assert (chunk.cell, chunk.line, chunk.grade_id) == (0, 3, "answer")
+    assert chunk.source.startswith("@staticmethod")
+
+
+def test_statements_sharing_a_line_are_split() -> None:
+    assert kept_sources(notebook("a = 1; run()")) == ["a = 1"]
+
+
+def test_later_definition_wins_order_is_kept() -> None:
+    sources = kept_sources(notebook("def f():\n    return 1", "def f():\n    return 2"))
+    assert sources == ["def f():\n    return 1", "def f():\n    return 2"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "is not a readable notebook"),
+    (json.dumps({"cells": "nope"}), "is not a Jupyter notebook"),
+    (json.dumps([1, 2]), "is not a Jupyter notebook"),
+])
+def test_unreadable_notebooks(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "sub.ipynb"
+    path.write_text(content)
+    with pytest.raises(SubmissionError, match=message):
+        read_notebook(path)
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("from data import load_dataset\nDATA = load_dataset()", False),
+    ("from numpy import zeros\nZ = zeros(3)", True),
+    ("import numpy as np\nRNG = np.random.default_rng(0).standard_normal(3)", True),
+    ("def f():\n    return 1\nVALUE = f()", False),
+    ("VALUE = len([1, 2])", True),
+])
+def test_which_calls_a_constant_may_make(source: str, kept: bool) -> None:
+    assert kept_sources(notebook(source))[-1].startswith(source.split("\n")[-1]) is kept
