@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder.errors import SubmissionError
-from autograder.extraction import extract, read_notebook
+from autograder.extraction import extract, read_notebook, worker_source
 
 
 def notebook(*sources: str, grade_ids: tuple[str | None, ...] = ()) -> dict:
@@ -91,7 +91,7 @@ def test_unreadable_notebooks(tmp_path: Path, content: str, message: str) -> Non
 
 
 @pytest.mark.parametrize("source, kept", [
-    ("from data import load_dataset\nDATA = load_dataset()", False),
+    ("from helpers import load\nDATA = load()", False),
     ("from numpy import zeros\nZ = zeros(3)", True),
     ("import numpy as np\nRNG = np.random.default_rng(0).standard_normal(3)", True),
     ("def f():\n    return 1\nVALUE = f()", False),
@@ -99,3 +99,19 @@ def test_unreadable_notebooks(tmp_path: Path, content: str, message: str) -> Non
 ])
 def test_which_calls_a_constant_may_make(source: str, kept: bool) -> None:
     assert kept_sources(notebook(source))[-1].startswith(source.split("\n")[-1]) is kept
+
+
+@pytest.mark.parametrize("source", [
+    "import matplotlib.pyplot as plt", "from linclass import checks",
+    "from data import load_dataset", "from __future__ import annotations"])
+def test_notebook_only_imports_are_skipped(source: str) -> None:
+    assert kept_sources(notebook(source)) == []
+
+
+def test_worker_source_runs_chunks_independently() -> None:
+    nb = notebook("import numpy as np\nfrom nowhere import thing", "def f():\n    return np.pi")
+    namespace: dict = {}
+    exec(worker_source(extract(nb)), namespace)  # noqa: S102 -- our own test input
+    assert namespace["f"]() == pytest.approx(3.14159, abs=1e-5)
+    assert namespace["_load_failures"] == [
+        "cell 0: ModuleNotFoundError: No module named 'nowhere'"]

@@ -1,0 +1,63 @@
+"""The hidden tests' handle on the student's code: calls that succeed or explain.
+
+`Student.call` returns the decoded value of a successful call. Any other outcome
+raises `CodeFailed`, an AssertionError whose message names the function and says
+what happened in words a student can act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograder.feedback import Mismatch
+from autograder.sandbox import Reply, Sandbox
+
+
+class CodeFailed(Mismatch):
+    """The student's code raised, hung, crashed or was missing."""
+
+
+class Student:
+    def __init__(self, sandbox: Sandbox, defined: frozenset[str]) -> None:
+        self._sandbox = sandbox
+        self.defined = defined          # top-level names the submission defines
+
+    def call(self, function: str, *args: Any, timeout: float | None = None) -> Any:
+        """Call a top-level function of the submission."""
+        return self.probe("call", function, *args, label=function, timeout=timeout)
+
+    def probe(self, probe: str, *args: Any, label: str, timeout: float | None = None,
+              **kwargs: Any) -> Any:
+        """Run a probe of autograder/worker/probes.py against the submission."""
+        reply = self._sandbox.call(probe, *args, timeout=timeout, **kwargs)
+        if reply.status != "ok":
+            raise CodeFailed(explain(label, reply))
+        return reply.value
+
+    def timed(self, probe: str, *args: Any, label: str, **kwargs: Any) -> float:
+        """Wall time of one probe call as the grader measures it, in seconds."""
+        reply = self._sandbox.call(probe, *args, **kwargs)
+        if reply.status != "ok":
+            raise CodeFailed(explain(label, reply))
+        return reply.elapsed
+
+
+def explain(label: str, reply: Reply) -> str:
+    """One paragraph on why a call failed, naming the student's function."""
+    if reply.status == "error":
+        return _raised(label, reply)
+    if reply.status == "timeout":
+        return f"{label} did not finish within {reply.elapsed:.0f} s: is there an infinite loop?"
+    if reply.status == "crashed":
+        return (f"The process running {label} died ({reply.error_message}): "
+                "did it exhaust memory, call sys.exit or os._exit?")
+    return f"{label} returned something the grader could not read ({reply.error_message})"
+
+
+def _raised(label: str, reply: Reply) -> str:
+    if reply.error_type == "NotImplementedError":
+        return f"{label} is not implemented yet (it raised NotImplementedError)"
+    if reply.error_type == "MissingFunction":
+        return f"Your notebook does not define {label}: {reply.error_message}"
+    where = f"\n{reply.traceback.strip()}" if reply.traceback else ""
+    return f"{label} raised {reply.error_type}: {reply.error_message}{where}"

@@ -1,0 +1,169 @@
+"""The four loss functions: values, gradients, stability, loops and speed."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+from autograder import mistakes
+from autograder.calls import Student
+from autograder.extraction import Extraction
+from autograder.feedback import Mismatch, expect_array, expect_number
+from autograder.hidden.cases import LOSS_CASES, problem
+from autograder.loops import python_loops
+
+KIND = {"svm_loss_naive": "svm", "svm_loss_vectorized": "svm",
+        "softmax_loss_naive": "softmax", "softmax_loss_vectorized": "softmax"}
+
+
+def returned_pair(name: str, value: object) -> tuple[object, object]:
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise Mismatch(f"{name} should return a tuple (loss, dW), got "
+                       f"{type(value).__name__}")
+    return value
+
+
+def check_loss(student: Student, ref: types.ModuleType, name: str) -> None:
+    for seed, (N, D, C, reg, scale) in enumerate(LOSS_CASES):
+        W, X, y = problem(seed, N, D, C, scale)
+        loss, _ = returned_pair(name, student.call(name, W, X, y, reg))
+        data_loss = getattr(ref, name)(W, X, y, 0.0)[0]
+        expected = getattr(ref, name)(W, X, y, reg)[0]
+        expect_number(f"{name} loss with N={N}, D={D}, C={C}, reg={reg:g}", loss, expected,
+                      rtol=1e-6, mistakes=mistakes.loss_mistakes(KIND[name], data_loss, W, N, reg))
+
+
+def check_gradient(student: Student, ref: types.ModuleType, name: str) -> None:
+    for seed, (N, D, C, reg, scale) in enumerate(LOSS_CASES):
+        W, X, y = problem(seed, N, D, C, scale)
+        _, grad = returned_pair(name, student.call(name, W, X, y, reg))
+        data_grad = getattr(ref, name)(W, X, y, 0.0)[1]
+        specific = (mistakes.svm_gradient_mistakes if KIND[name] == "svm"
+                    else mistakes.softmax_gradient_mistakes)(W, X, y)
+        extra = [(hint, wrong + 2 * reg * W) for hint, wrong in specific]
+        expect_array(f"{name} gradient dW with N={N}, D={D}, C={C}, reg={reg:g}", grad,
+                     getattr(ref, name)(W, X, y, reg)[1], rtol=1e-5, atol=1e-8,
+                     mistakes=mistakes.gradient_mistakes(data_grad, W, N, reg, extra))
+
+
+# Scores far beyond exp's range (e ** 710 overflows float64). X = identity makes W
+# the score table itself. Rows share one offset in the first table (no shift at all
+# overflows) and have very different offsets in the second (a global shift underflows).
+HUGE_SCORES = {
+    "all scores about +5000": np.array([[5000.0, 5003.0, 4990.0], [5010.0, 4999.0, 5001.0]]),
+    "rows at +3000 and -3000": np.array([[3000.0, 3004.0, 2990.0], [-3000.0, -2996.0, -3010.0]]),
+}
+STABILITY_HINTS = {
+    "all scores about +5000": "exp overflows for large scores: subtract each row's maximum "
+                              "score before exponentiating",
+    "rows at +3000 and -3000": "subtract each row's own maximum (axis=1, keepdims=True), "
+                               "not the global maximum: rows far below it underflow to 0",
+}
+
+
+def check_stable(student: Student, ref: types.ModuleType, name: str) -> None:
+    for label, table in HUGE_SCORES.items():
+        X, y = np.eye(len(table)), np.array([1, 0])
+        loss, grad = returned_pair(name, student.call(name, table, X, y, 0.0))
+        expected_loss, expected_grad = getattr(ref, name)(table, X, y, 0.0)
+        try:
+            expect_number(f"{name} loss for {label}", loss, expected_loss)
+            expect_array(f"{name} gradient for {label}", grad, expected_grad, atol=1e-9)
+        except Mismatch as failure:
+            raise Mismatch(f"{failure} ({STABILITY_HINTS[label]})") from None
+
+
+def require_correct(student: Student, ref: types.ModuleType, name: str, test: str) -> None:
+    """Points for style or speed go only to a function that already gives right answers."""
+    W, X, y = problem(0, 8, 12, 5, 0.5)
+    try:
+        loss, grad = returned_pair(name, student.call(name, W, X, y, 0.1))
+        expected_loss, expected_grad = getattr(ref, name)(W, X, y, 0.1)
+        expect_number(f"{name} loss", loss, expected_loss)
+        expect_array(f"{name} gradient", grad, expected_grad, rtol=1e-5, atol=1e-8)
+    except Mismatch as failure:
+        raise Mismatch(f"The {test} check needs a correct {name} first: {failure}") from None
+
+
+def check_no_loops(source: Extraction, name: str) -> None:
+    loops = python_loops(source, name)
+    if loops:
+        raise Mismatch(f"{name} should use no Python loop, but it has {', '.join(loops)}")
+
+
+def check_faster(student: Student, vectorized: str) -> None:
+    """Vectorized vs naive, timed by the grader around 3 calls each, best of 3 rounds.
+
+    A loop-free version runs 10-70x faster than the naive one here; requiring 3x
+    leaves room for a noisy machine and the fixed cost of each call.
+    """
+    naive = vectorized.replace("vectorized", "naive")
+    W, X, y = problem(99, 300, 400, 10, 0.01)
+    rounds = {name: min(student.timed("repeat", name, 3, W, X, y, 1e-3, label=name)
+                        for _ in range(3)) for name in (naive, vectorized)}
+    ratio = rounds[naive] / rounds[vectorized]
+    if ratio < 3:
+        raise Mismatch(f"{vectorized} took {rounds[vectorized] * 1e3:.1f} ms for 3 calls, "
+                       f"{naive} {rounds[naive] * 1e3:.1f} ms: only {ratio:.1f}x faster "
+                       "(expected at least 3x)")
+
+
+def test_svm_naive_loss(student, ref):
+    check_loss(student, ref, "svm_loss_naive")
+
+
+def test_svm_naive_gradient(student, ref):
+    check_gradient(student, ref, "svm_loss_naive")
+
+
+def test_svm_vectorized_loss(student, ref):
+    check_loss(student, ref, "svm_loss_vectorized")
+
+
+def test_svm_vectorized_gradient(student, ref):
+    check_gradient(student, ref, "svm_loss_vectorized")
+
+
+def test_svm_vectorized_has_no_loops(student, ref, source):
+    require_correct(student, ref, "svm_loss_vectorized", "no-loop")
+    check_no_loops(source, "svm_loss_vectorized")
+
+
+def test_svm_vectorized_is_faster(student, ref):
+    require_correct(student, ref, "svm_loss_vectorized", "speed")
+    check_faster(student, "svm_loss_vectorized")
+
+
+def test_softmax_naive_loss(student, ref):
+    check_loss(student, ref, "softmax_loss_naive")
+
+
+def test_softmax_naive_gradient(student, ref):
+    check_gradient(student, ref, "softmax_loss_naive")
+
+
+def test_softmax_naive_is_stable(student, ref):
+    check_stable(student, ref, "softmax_loss_naive")
+
+
+def test_softmax_vectorized_loss(student, ref):
+    check_loss(student, ref, "softmax_loss_vectorized")
+
+
+def test_softmax_vectorized_gradient(student, ref):
+    check_gradient(student, ref, "softmax_loss_vectorized")
+
+
+def test_softmax_vectorized_is_stable(student, ref):
+    check_stable(student, ref, "softmax_loss_vectorized")
+
+
+def test_softmax_vectorized_has_no_loops(student, ref, source):
+    require_correct(student, ref, "softmax_loss_vectorized", "no-loop")
+    check_no_loops(source, "softmax_loss_vectorized")
+
+
+def test_softmax_vectorized_is_faster(student, ref):
+    require_correct(student, ref, "softmax_loss_vectorized", "speed")
+    check_faster(student, "softmax_loss_vectorized")

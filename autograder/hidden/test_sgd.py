@@ -1,0 +1,99 @@
+"""LinearClassifier.train through a recording loss, convergence, and predict."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.calls import Student
+from autograder.feedback import Mismatch, describe, expect_array, expect_number
+
+N, D, C = 40, 6, 3
+
+
+def data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """X (N, D) whose column 0 is each row's index, so the grader can tell which rows
+    the batches held; y (N,) labels."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((N, D))
+    X[:, 0] = np.arange(N)
+    return X, rng.integers(0, C, N)
+
+
+def record(student: Student, *, num_iters: int = 4, batch_size: int = 16, seed: int = 0,
+           lr: float = 0.1, reg: float = 0.25) -> dict:
+    """Train through a loss that records each batch and returns a known gradient."""
+    X, y = data()
+    W0 = np.random.default_rng(1).standard_normal((D, C))
+    G = np.random.default_rng(2).standard_normal((D, C))
+    result = student.probe("train_recorded", X, y, W0, G, lr, reg, num_iters, batch_size, seed,
+                           label="LinearClassifier.train")
+    if not isinstance(result, dict) or "rows" not in result:
+        raise Mismatch(f"LinearClassifier.train: the grader could not read the result "
+                       f"({describe(result)})")
+    return {**result, "X": X, "y": y, "W0": W0, "G": G, "lr": lr}
+
+
+def test_train_batches(student: Student) -> None:
+    result = record(student, num_iters=3, batch_size=64)   # 64 > N: only with replacement
+    if len(result["rows"]) != 3:
+        raise Mismatch(f"train called the loss {len(result['rows'])} times for num_iters=3")
+    for rows, labels in zip(result["rows"], result["labels"], strict=True):
+        if len(rows) != 64:
+            raise Mismatch(f"A batch held {len(rows)} rows, expected batch_size=64 (drawn with "
+                           "replacement, so a batch may be larger than the data)")
+        if not np.array_equal(result["y"][np.asarray(rows, dtype=int)], np.asarray(labels)):
+            raise Mismatch("The labels of a batch do not belong to its rows: index X and y "
+                           "with the same indices")
+
+
+def test_train_update(student: Student) -> None:
+    result = record(student, num_iters=3)
+    seen = result["weights"]
+    for step in range(len(seen) - 1):
+        expect_array(f"W after step {step + 1}", seen[step + 1], seen[step] - 0.1 * result["G"],
+                     rtol=1e-9, atol=1e-12, mistakes=[
+                         ("You added the gradient: gradient descent subtracts it",
+                          seen[step] + 0.1 * result["G"]),
+                         ("The step ignores the learning rate: W -= learning_rate * grad",
+                          seen[step] - result["G"])])
+    expect_array("W after the last step", result["W_final"], seen[-1] - 0.1 * result["G"],
+                 rtol=1e-9, atol=1e-12)
+
+
+def test_train_history(student: Student) -> None:
+    result = record(student, num_iters=5)
+    history = result["history"]
+    if not isinstance(history, (list, np.ndarray)) or len(history) != 5:
+        raise Mismatch(f"train should return a list of num_iters=5 losses, got "
+                       f"{describe(history)}")
+    expect_array("the loss history (the loss of each step)", np.asarray(history, dtype=float),
+                 100.0 + np.arange(5))
+
+
+def test_train_is_reproducible(student: Student) -> None:
+    first, again, other = (record(student, seed=seed) for seed in (3, 3, 4))
+    if first["rows"] != again["rows"]:
+        raise Mismatch("Two runs with the same seed drew different batches: take all "
+                       "randomness from np.random.default_rng(seed)")
+    if first["rows"] == other["rows"]:
+        raise Mismatch("Seeds 3 and 4 drew the same batches: is the seed used?")
+
+
+def test_train_converges(student: Student) -> None:
+    accuracy = student.probe("train_least_squares", label="LinearClassifier.train")
+    expect_number("training accuracy on an easy, separable problem (least-squares loss, "
+                  "300 steps)", accuracy, 1.0, atol=0.05)
+
+
+def test_predict(student: Student) -> None:
+    rng = np.random.default_rng(9)
+    W, X = rng.standard_normal((D, C)), rng.standard_normal((25, D))
+    got = student.probe("predict", W, X, label="LinearClassifier.predict")
+    if not isinstance(got, np.ndarray) or got.ndim == 0:
+        raise Mismatch(f"predict should return an array of shape (25,), got {describe(got)}: "
+                       "take the argmax over classes, axis=1")
+    if got.shape == (C,):
+        raise Mismatch(f"predict returned shape {got.shape}, one label per class: use axis=1")
+    if not np.issubdtype(got.dtype, np.integer):
+        raise Mismatch(f"predict should return integer labels, got dtype {got.dtype}")
+    expect_array("predict", got, np.argmax(X @ W, axis=1), atol=0)

@@ -1,0 +1,70 @@
+"""Gradescope's results.json, from the outcomes and the rubric, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from autograder.rubric import ITEMS, STDOUT_VISIBILITY, VISIBILITY
+from autograder.runner import Outcome
+
+NOT_RUN = Outcome(False, "This test did not run: the grader failed before it. Please tell the "
+                  "course staff.", True, 0.0)
+
+
+def build(outcomes: dict[str, Outcome], *, summary: str, seconds: float) -> dict[str, Any]:
+    """The results.json document: one entry per rubric item, in rubric order."""
+    tests = [_test(number, item, outcomes.get(item.test, NOT_RUN))
+             for number, item in enumerate(ITEMS, start=1)]
+    return {
+        "score": round(sum(t["score"] for t in tests), 4),
+        "execution_time": round(seconds, 3),
+        "output": summary,
+        "stdout_visibility": STDOUT_VISIBILITY,
+        "visibility": VISIBILITY,
+        "tests": tests,
+    }
+
+
+def _test(number: int, item: Any, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "name": item.title,
+        "number": str(number),
+        "score": item.points if outcome.passed else 0,
+        "max_score": item.points,
+        "status": "passed" if outcome.passed else "failed",
+        "output": outcome.message,
+        "visibility": VISIBILITY,
+    }
+
+
+def grader_errors(outcomes: dict[str, Outcome]) -> list[str]:
+    return [name for name, outcome in outcomes.items() if outcome.grader_error]
+
+
+def write_atomic(path: Path, results: dict[str, Any]) -> None:
+    """Write results.json in one step: readers see the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=2)
+            f.write("\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def table(results: dict[str, Any]) -> str:
+    """A plain-text score table for humans."""
+    lines = [f"{'#':>3}  {'score':>11}  test"]
+    for t in results["tests"]:
+        mark = "ok  " if t["status"] == "passed" else "FAIL"
+        lines.append(f"{t['number']:>3}  {t['score']:>4g} / {t['max_score']:<4g} {mark} {t['name']}")
+    lines.append(f"     {results['score']:>4g} / 100  total")
+    return "\n".join(lines)

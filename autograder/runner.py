@@ -1,0 +1,82 @@
+"""Run the hidden pytest cases in this (trusted) process and collect one outcome per test.
+
+Only the `Mismatch` raised by the checks becomes student feedback; any other
+exception inside a test is the grader's own failure and is reported as such,
+never with its traceback (which could show hidden inputs or reference code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder.calls import Student
+from autograder.extraction import Extraction
+from autograder.feedback import Mismatch
+
+HIDDEN = Path(__file__).resolve().parent / "hidden"
+
+
+@dataclass(frozen=True)
+class Grading:
+    """What the hidden tests' fixtures hand out (see hidden/conftest.py)."""
+
+    student: Student
+    extraction: Extraction
+
+
+GRADING = pytest.StashKey[Grading]()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    message: str          # what the student reads
+    grader_error: bool    # True when the grader, not the student's code, failed
+    seconds: float
+
+
+class _Collector:
+    """A pytest plugin: hands `Grading` to the fixtures, keeps each test's outcome."""
+
+    def __init__(self, grading: Grading) -> None:
+        self.grading = grading
+        self.outcomes: dict[str, Outcome] = {}
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[GRADING] = self.grading
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = (yield).get_result()
+        if report.when == "call" or report.failed:
+            self.outcomes[item.name] = _outcome(item, call, report.duration)
+
+
+def _outcome(item: pytest.Item, call: pytest.CallInfo, seconds: float) -> Outcome:
+    checked = (getattr(item, "obj", None).__doc__ or "").strip()
+    if call.excinfo is None:
+        return Outcome(True, f"Passed. {checked}".strip(), False, seconds)
+    error = call.excinfo.value
+    if isinstance(error, Mismatch):
+        return Outcome(False, str(error), False, seconds)
+    print(f"grader error in {item.name}:", "".join(traceback.format_exception(
+        type(error), error, error.__traceback__)), file=sys.stderr)
+    return Outcome(False, "The grader failed on this test, not your code: please tell the "
+                   f"course staff ({type(error).__name__}).", True, seconds)
+
+
+def run_hidden_tests(grading: Grading, tests: Path = HIDDEN) -> dict[str, Outcome]:
+    """Run every hidden test once; returns {test function name: Outcome}."""
+    collector = _Collector(grading)
+    args = [str(tests), "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tests),
+            "-W", "ignore"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(args, plugins=[collector])
+    return collector.outcomes
