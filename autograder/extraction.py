@@ -143,6 +143,10 @@ def _is_constant(node: ast.stmt, scope: _Scope) -> bool:
     """
     if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
         return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if not all(isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Store))
+               for t in targets for n in ast.walk(t)):
+        return False  # `plt.rcParams[k] = v` changes another object: not a constant
     for sub in ast.walk(node.value):
         if isinstance(sub, ast.Name) and sub.id not in scope.names | _BUILTINS:
             return False

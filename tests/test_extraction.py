@@ -115,3 +115,9 @@ def test_worker_source_runs_chunks_independently() -> None:
     assert namespace["f"]() == pytest.approx(3.14159, abs=1e-5)
     assert namespace["_load_failures"] == [
         "cell 0: ModuleNotFoundError: No module named 'nowhere'"]
+
+
+@pytest.mark.parametrize("source", ["import numpy as np\nnp.x = 1",
+                                    "import numpy as np\nTABLE = {}\nTABLE['k'] = 2"])
+def test_assignments_into_other_objects_are_not_constants(source: str) -> None:
+    assert not any(s.startswith(("np.x", "TABLE['k']")) for s in kept_sources(notebook(source)))

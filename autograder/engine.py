@@ -1,0 +1,92 @@
+"""Grade one submission: the stages in order, and always a results.json at the end.
+
+submission -> extraction -> isolated worker -> hidden tests -> results. The
+results file is written last, after every process of the worker is dead, so
+nothing the student's code started can touch it afterwards.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder import results
+from autograder.calls import Student
+from autograder.errors import GraderError, SubmissionError
+from autograder.extraction import extract, worker_source
+from autograder.runner import HIDDEN, Grading, Outcome, run_hidden_tests
+from autograder.sandbox import Sandbox
+from autograder.submission import locate
+
+ROOT = Path(__file__).resolve().parent
+# What the worker's user must not be able to read: the tests, the reference, this code.
+PROTECTED = (HIDDEN, ROOT.parent / "solutions", ROOT)
+
+
+@dataclass
+class Options:
+    call_timeout: float = 10.0
+    protected: tuple[Path, ...] = PROTECTED
+    extra_protected: list[Path] = field(default_factory=list)
+    python: str | None = None
+
+
+def grade(submission: Path, results_path: Path | None, options: Options | None = None
+          ) -> dict[str, Any]:
+    """Grade `submission` (notebook, folder or zip); write and return results.json's content."""
+    options = options or Options()
+    start = time.perf_counter()
+    try:
+        outcomes, notes = _grade(submission, options, results_path)
+    except SubmissionError as problem:
+        outcomes, notes = _all_failed(str(problem), grader_error=False), [str(problem)]
+    except GraderError as problem:
+        print(f"grader error: {problem}", file=sys.stderr)
+        outcomes, notes = _all_failed(f"The grader failed: {problem}", grader_error=True), []
+    document = results.build(outcomes, summary=_summary(outcomes, notes),
+                             seconds=time.perf_counter() - start)
+    if results_path is not None:
+        results.write_atomic(results_path, document)
+    return document
+
+
+def _grade(submission: Path, options: Options, results_path: Path | None
+           ) -> tuple[dict[str, Outcome], list[str]]:
+    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
+        found = locate(submission, Path(scratch))
+        extraction = extract(found.notebook)
+        protected = [*options.protected, *options.extra_protected,
+                     *([results_path.parent] if results_path else [])]
+        with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
+                     protected=protected, python=options.python) as sandbox:
+            ready = sandbox.start()
+            student = Student(sandbox, frozenset(ready.names))
+            outcomes = run_hidden_tests(Grading(student, extraction))
+            notes = [*found.notes, *_isolation_notes(sandbox)]
+    return outcomes, notes
+
+
+def _isolation_notes(sandbox: Sandbox) -> list[str]:
+    print(f"isolation: {', '.join(sandbox.layers) or 'none'}", file=sys.stderr)
+    for warning in sandbox.warnings:
+        print(f"isolation warning: {warning}", file=sys.stderr)
+    return []
+
+
+def _all_failed(message: str, *, grader_error: bool) -> dict[str, Outcome]:
+    from autograder.rubric import ITEMS
+
+    return {item.test: Outcome(False, message, grader_error, 0.0) for item in ITEMS}
+
+
+def _summary(outcomes: dict[str, Outcome], notes: list[str]) -> str:
+    passed = sum(o.passed for o in outcomes.values())
+    lines = [f"{passed} of {len(outcomes)} tests passed.", *notes]
+    if any(o.grader_error for o in outcomes.values()):
+        lines.append("Some tests could not run because the grader failed; the course staff "
+                     "will regrade them.")
+    return "\n".join(lines)
