@@ -1,0 +1,1 @@
+"""Autograder for the linear-classifiers homework: extraction, sandboxed execution, grading."""

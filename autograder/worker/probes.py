@@ -1,0 +1,142 @@
+"""Probes: what a request may ask the worker to do with the loaded submission.
+
+Every PUBLIC FUNCTION defined in this module is a probe, called as
+``probe(submission_module, *args, **kwargs)`` in a fresh forked child; its return
+value is sent back as data (see protocol.py). Add probes as plain functions;
+keep helpers private (leading underscore). Runs inside the untrusted worker:
+stdlib + numpy only, and nothing a student must not see.
+"""
+
+from __future__ import annotations
+
+from builtins import callable, str, type, vars  # noqa: UP029 - see below
+from types import ModuleType
+from typing import Any
+
+# Probes run under the STUDENT's builtins (they call student code, which may have
+# patched builtins.len & co.): import every builtin a probe uses, as above, so the
+# probe's own lookups find the genuine ones in this module's globals first.
+
+_MISSING = object()
+
+
+class MissingFunction(Exception):
+    """The submission does not define the requested name (or it is not callable)."""
+
+
+def call(sub: ModuleType, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call the submission's top-level ``name(*args, **kwargs)`` and return its result."""
+    if type(name) is not str:
+        raise TypeError("function name must be a str")
+    # vars(), not getattr(): a module-level __getattr__ must not invent functions.
+    fn = vars(sub).get(name, _MISSING)
+    if fn is _MISSING:
+        raise MissingFunction(f"submission does not define `{name}`")
+    if not callable(fn):
+        raise MissingFunction(f"`{name}` in the submission is not a function")
+    return fn(*args, **kwargs)
+
+
+# --- Probes of the hidden tests. Test scaffolding only: the expected values and
+# --- the reference never come here; the grader computes and compares them.
+
+def _scalar_function(kind: str, A: Any = None) -> Any:
+    """A function with a known gradient: "cubic" sum(x**3), "weighted_square" sum(A x**2)."""
+    import numpy as np
+
+    if kind == "cubic":
+        return lambda v: float(np.sum(v ** 3))
+    if kind == "weighted_square":
+        return lambda v: float(np.sum(A * v ** 2))
+    raise ValueError(f"unknown test function {kind!r}")
+
+
+def numerical_gradient(sub: ModuleType, kind: str, x: Any, A: Any = None) -> dict:
+    """eval_numerical_gradient(f, x) on a known function; also returns x afterwards."""
+    grad = call(sub, "eval_numerical_gradient", _scalar_function(kind, A), x)
+    return {"grad": grad, "x_after": x}
+
+
+def grad_check(sub: ModuleType, kind: str, x: Any, analytic: Any, num_checks: int, seed: int,
+               A: Any = None) -> dict:
+    """grad_check_sparse on a known function, recording which entries f saw perturbed."""
+    import numpy as np
+
+    original, f, touched = x.copy(), _scalar_function(kind, A), []
+
+    def recording(v: Any) -> float:
+        touched.append(np.flatnonzero(v.ravel() != original.ravel()).tolist())
+        return f(v)
+
+    errors = call(sub, "grad_check_sparse", recording, x, analytic, num_checks=num_checks,
+                  seed=seed)
+    return {"errors": errors, "touched": [t for t in touched if t], "x_after": x}
+
+
+def _classifier_base(sub: ModuleType) -> Any:
+    base = vars(sub).get("LinearClassifier", _MISSING)
+    if base is _MISSING or not isinstance(base, type):
+        raise MissingFunction("submission does not define the class `LinearClassifier`")
+    return base
+
+
+def train_recorded(sub: ModuleType, X: Any, y: Any, W0: Any, G: Any, lr: float, reg: float,
+                   num_iters: int, batch_size: int, seed: int) -> dict:
+    """train() through a loss that records its batches and returns loss 100 + k and grad G.
+
+    Column 0 of X holds each row's index, so the rows of every batch can be named.
+    """
+    seen: dict = {"rows": [], "labels": [], "weights": [], "regs": []}
+
+    class Recording(_classifier_base(sub)):
+        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
+            seen["rows"].append(X_batch[:, 0].astype(int).tolist())
+            seen["labels"].append(y_batch.tolist())
+            seen["weights"].append(self.W.copy())
+            seen["regs"].append(float(reg))
+            return 100.0 + len(seen["rows"]) - 1, G.copy()
+
+    model = Recording()
+    model.W = W0.copy()
+    history = model.train(X, y, learning_rate=lr, reg=reg, num_iters=num_iters,
+                          batch_size=batch_size, seed=seed)
+    return {**seen, "history": history, "W_final": model.W}
+
+
+def train_least_squares(sub: ModuleType) -> float:
+    """Training accuracy after train() on separable data with a least-squares loss."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    centers = 4.0 * np.eye(3)
+    y = rng.integers(0, 3, 150)
+    X = np.hstack([centers[y] + rng.standard_normal((150, 3)), np.ones((150, 1))])
+
+    class LeastSquares(_classifier_base(sub)):
+        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
+            residual = X_batch @ self.W - np.eye(self.W.shape[1])[y_batch]
+            n = len(y_batch)
+            return float(np.sum(residual ** 2)) / (2 * n), X_batch.T @ residual / n
+
+    model = LeastSquares()
+    model.train(X, y, learning_rate=0.05, reg=0.0, num_iters=300, batch_size=30, seed=0)
+    return float(np.mean(np.argmax(X @ model.W, axis=1) == y))
+
+
+def predict(sub: ModuleType, W: Any, X: Any) -> Any:
+    """predict(X) of a classifier whose weights are W."""
+
+    class Fixed(_classifier_base(sub)):
+        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
+            raise RuntimeError("predict should not call loss")
+
+    model = Fixed()
+    model.W = W
+    return model.predict(X)
+
+
+def repeat(sub: ModuleType, name: str, times: int, *args: Any) -> int:
+    """Call name(*args) `times` times (the grader times the whole request)."""
+    for _ in range(times):
+        call(sub, name, *args)
+    return times

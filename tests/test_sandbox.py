@@ -1,0 +1,317 @@
+"""The sandbox handle: calls, errors, loading, state, restarts, both privilege modes.
+
+As root (CI, Gradescope) every test here runs the privileged path for real: the
+worker runs as the dedicated user with an interpreter from autograder.runtime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import runtime
+from autograder.errors import GraderError
+from autograder.sandbox import Limits, Sandbox
+from autograder.worker.protocol import Unsupported
+
+ROOT = os.geteuid() == 0
+REPO = Path(__file__).resolve().parents[1]
+
+SVM = textwrap.dedent('''
+    import numpy as np
+
+    def svm_loss_vectorized(W, X, y, reg):
+        scores = X @ W
+        correct = scores[np.arange(len(y)), y][:, None]
+        margins = np.maximum(0, scores - correct + 1)
+        margins[np.arange(len(y)), y] = 0
+        loss = margins.sum() / len(y) + reg * np.sum(W * W)
+        mask = (margins > 0).astype(float)
+        mask[np.arange(len(y)), y] = -mask.sum(axis=1)
+        return loss, X.T @ mask / len(y) + 2 * reg * W
+
+    def helper(v):
+        return 1 / v
+
+    def uses_helper(v):
+        return helper(v) * 2
+
+    def shout(n, *, end="!"):
+        print("hi" * n, end=end)
+        return n
+
+    calls = 0
+
+    def bump(arr):
+        global calls
+        calls += 1
+        arr[0] = -1
+        return calls, float(np.random.rand())
+''')
+
+
+@pytest.fixture(scope="module")
+def worker_python() -> str:
+    """As root, a runtime the sandbox user can execute; otherwise our own interpreter."""
+    return str(runtime.ensure_runtime()) if ROOT else sys.executable
+
+
+@pytest.fixture(scope="module")
+def svm(worker_python: str):
+    with Sandbox(SVM, python=worker_python, call_timeout=10) as sb:
+        assert sb.start().ok
+        yield sb
+
+
+def test_ok_call_returns_plain_data(svm: Sandbox) -> None:
+    rng = np.random.default_rng(0)
+    W, X, y = rng.standard_normal((5, 3)), rng.standard_normal((4, 5)), np.array([0, 1, 2, 1])
+    reply = svm.call("call", "svm_loss_vectorized", W, X, y, 0.1)
+    assert reply.ok and reply.status == "ok" and reply.error is None
+    loss, dW = reply.value
+    assert type(loss) is float and type(dW) is np.ndarray and dW.shape == (5, 3)
+    assert reply.elapsed < 2
+
+
+def test_multi_megabyte_arguments(svm: Sandbox) -> None:
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((500, 3073))
+    W = rng.standard_normal((3073, 10)) * 1e-3
+    y = rng.integers(0, 10, 500)
+    reply = svm.call("call", "svm_loss_vectorized", W, X, y, 5e-4)
+    assert reply.ok
+    assert reply.value[1].shape == (3073, 10) and np.isfinite(reply.value[0])
+
+
+def test_kwargs_and_captured_output(svm: Sandbox) -> None:
+    reply = svm.call("call", "shout", 3, end="?")
+    assert reply.value == 3 and reply.stdout == "hihihi?" and reply.dropped == 0
+
+
+def test_exception_traceback_shows_only_student_frames(svm: Sandbox) -> None:
+    reply = svm.call("call", "uses_helper", 0)
+    assert reply.status == "error" and reply.error_type == "ZeroDivisionError"
+    assert reply.error.is_a("ArithmeticError")
+    tb = reply.traceback
+    assert 'File "submission.py"' in tb and "in uses_helper" in tb and "in helper" in tb
+    assert "return 1 / v" in tb
+    for leak in ("harness", "probes", "protocol", "/tmp", "lcgrader-"):
+        assert leak not in tb
+
+
+def test_missing_function(svm: Sandbox) -> None:
+    reply = svm.call("call", "softmax_loss_naive", 1)
+    assert reply.status == "error" and reply.error_type == "MissingFunction"
+    assert reply.error_message == "submission does not define `softmax_loss_naive`"
+    not_callable = svm.call("call", "calls")
+    assert not_callable.error_type == "MissingFunction"
+
+
+def test_state_does_not_leak_between_calls(svm: Sandbox) -> None:
+    arr = np.zeros(3)
+    first = svm.call("call", "bump", arr)
+    second = svm.call("call", "bump", arr)
+    # A fresh fork of the loaded module each time: the global counter starts at 0 again.
+    assert first.value[0] == second.value[0] == 1
+    assert arr[0] == 0  # and the grader's array was never shared
+
+
+def test_unknown_probe_is_a_grader_error(svm: Sandbox) -> None:
+    for bad in ("nope", "_MISSING", "MissingFunction"):
+        with pytest.raises(GraderError, match="unknown probe"):
+            svm.call(bad)
+
+
+def test_ready_reports_names_and_output(worker_python: str) -> None:
+    with Sandbox("print('loading')\nX = 1\ndef f(): pass\n", python=worker_python) as sb:
+        ready = sb.start()
+    assert ready.ok and ready.stdout == "loading\n" and not ready.fatal
+    assert dict(ready.names) == {"X": "int", "f": "function"}
+
+
+def test_load_error_keeps_earlier_functions(worker_python: str) -> None:
+    src = "def before():\n    return 'ok'\n\nraise RuntimeError('cell 2 broke')\n\ndef after(): pass\n"
+    with Sandbox(src, python=worker_python) as sb:
+        ready = sb.start()
+        assert ready.error.type == "RuntimeError" and ready.error.message == "cell 2 broke"
+        assert 'File "submission.py", line 4' in ready.error.traceback
+        assert "before" in ready.names and "after" not in ready.names
+        assert sb.call("call", "before").value == "ok"
+        assert sb.call("call", "after").error_type == "MissingFunction"
+
+
+def test_syntax_error_at_load(worker_python: str) -> None:
+    with Sandbox("def f(:\n    pass\n", python=worker_python) as sb:
+        ready = sb.start()
+        assert ready.error.type == "SyntaxError" and "line 1" in ready.error.traceback
+        assert sb.call("call", "f").error_type == "MissingFunction"
+
+
+def test_path_source_and_lazy_start(worker_python: str, tmp_path: Path) -> None:
+    src = tmp_path / "student.py"
+    src.write_text("def g(a, b):\n    return (a, [b])\n")
+    with Sandbox(src, python=worker_python) as sb:
+        assert sb.call("call", "g", 1, "x").value == (1, ["x"])  # call() starts the worker
+        assert sb.ready is not None and sb.ready.ok
+
+
+def test_restart_after_the_server_dies(worker_python: str) -> None:
+    src = "import os, signal\ndef die():\n    os.kill(os.getppid(), signal.SIGKILL)\n" \
+          "def ok():\n    return 7\n"
+    with Sandbox(src, python=worker_python) as sb:
+        assert sb.call("call", "die").status == "crashed"
+        assert sb.call("call", "ok").value == 7 and sb.restarts == 1
+
+
+def test_close_is_idempotent_and_final(worker_python: str) -> None:
+    sb = Sandbox("def f(): return 1\n", python=worker_python)
+    assert sb.call("call", "f").value == 1
+    sb.close()
+    sb.close()
+    with pytest.raises(GraderError, match="closed"):
+        sb.call("call", "f")
+
+
+def test_unusable_interpreter_is_a_grader_error(tmp_path: Path) -> None:
+    # As root: our own interpreter sits under /root (700), out of the sandbox user's reach.
+    python = sys.executable if ROOT else str(tmp_path / "missing-python")
+    if ROOT and os.access(python, os.X_OK) and _other_can_run(python):
+        python = str(tmp_path / "missing-python")
+    with pytest.raises(GraderError, match="cannot run") as err, Sandbox("x = 1", python=python) \
+            as sb:
+        sb.start()
+    if ROOT:
+        assert "autograder.runtime provision" in str(err.value)
+
+
+def _other_can_run(path: str) -> bool:
+    """Could a non-root user reach and execute ``path`` (all parents o+x)?"""
+    p = Path(path).resolve()
+    return all(os.stat(d).st_mode & 0o001 for d in [*p.parents, p])
+
+
+def test_layers_are_reported(worker_python: str) -> None:
+    with Sandbox("x = 1", python=worker_python) as sb:
+        sb.start()
+        layers = sb.layers
+    assert {"process", "clean-env", "fresh-cwd", "grader-nondumpable"} <= set(layers)
+    if ROOT:
+        assert "rlimits" in layers and "cleanup:uid-sweep" in layers
+        assert any(x.startswith("user:lcgrader(") for x in layers)
+    else:
+        assert "cleanup:process-tree" in layers
+        assert any("not running as root" in x for x in sb.skipped)
+
+
+def test_privilege_drop_can_be_disabled(worker_python: str, tmp_path: Path) -> None:
+    """The non-root code path (no user switch), also exercised when running as root."""
+    readable = tmp_path / "hidden_tests.py"
+    readable.write_text("EXPECTED = 42\n")
+    src = "import os\ndef who():\n    return os.getuid()\n"
+    with pytest.warns(RuntimeWarning, match="protected paths readable or writable"), \
+            Sandbox(src, python=worker_python, drop_privileges=False,
+                    protected=[readable]) as sb:
+        assert sb.call("call", "who").value == os.getuid()
+    assert not any(x.startswith("user:") for x in sb.layers)
+    assert any(x.startswith("WARNING: protected paths readable or writable") for x in sb.layers)
+    assert any("user drop" in x for x in sb.skipped)
+
+
+# A grader running WITHOUT root, for real: as root we can become `nobody` and run one.
+UNPRIVILEGED_GRADER = textwrap.dedent('''
+    import json, os, sys, time
+    sys.path.insert(0, sys.argv[1])
+    from autograder import isolation
+    from autograder.sandbox import Limits, Sandbox
+
+    SRC = """
+    import os, time
+    def add(a, b):
+        return a + b
+    def bomb():
+        n = 0
+        while True:
+            try:
+                pid = os.fork()
+            except OSError:
+                return n
+            if pid == 0:
+                time.sleep(60)
+                os._exit(0)
+            n += 1
+    def daemon(path):
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                for n in range(10**6):
+                    with open(path, "w") as f:
+                        f.write(str(n))
+                    time.sleep(0.02)
+            os._exit(0)
+        return True
+    """
+    out = {"uid": os.getuid()}
+    with Sandbox(SRC, python=sys.executable, limits=Limits(processes=24)) as sb:
+        out["add"] = sb.call("call", "add", 2, 3).value
+        out["daemon"] = sb.call("call", "daemon", sys.argv[2]).value
+        for _ in range(100):
+            if os.path.exists(sys.argv[2]):
+                break
+            time.sleep(0.03)
+        out["bomb"] = sb.call("call", "bomb", timeout=20).value
+        out["layers"] = sb.layers
+        pid, token = sb._worker.proc.pid, sb._token
+    spec = isolation.KillSpec(pid, token, os.getuid(), None)
+    out["left"] = sorted(isolation._select(isolation.scan_processes(), spec, {pid}))
+    beat = open(sys.argv[2]).read()
+    time.sleep(0.5)
+    out["daemon_dead"] = open(sys.argv[2]).read() == beat
+    print(json.dumps(out))
+''')
+
+
+@pytest.mark.skipif(not ROOT, reason="becoming another user needs root; without root the "
+                                     "whole suite already runs this path")
+def test_unprivileged_grader_for_real(worker_python: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o777)
+        pkg = Path(tmp, "pkg", "autograder")
+        shutil.copytree(REPO / "autograder", pkg, ignore=shutil.ignore_patterns(
+            "__pycache__", "hidden", "reference*"))
+        for p in [pkg.parent, *pkg.parent.rglob("*")]:
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        done = subprocess.run(
+            [worker_python, "-I", "-c", UNPRIVILEGED_GRADER, str(pkg.parent), f"{tmp}/beat"],
+            capture_output=True, text=True, timeout=60, cwd=tmp, check=False,
+            env={"PATH": "/usr/bin:/bin", "HOME": tmp},
+            preexec_fn=lambda: (os.setgroups([]), os.setgid(65534), os.setuid(65534)))
+        assert done.returncode == 0, done.stderr
+        out = json.loads(done.stdout)
+    assert out["uid"] == 65534 and out["add"] == 5 and out["daemon"] is True
+    assert 0 < out["bomb"] <= 24  # RLIMIT_NPROC counted from the user's current threads
+    assert out["left"] == [] and out["daemon_dead"] is True
+    assert "rlimits" in out["layers"] and "cleanup:process-tree" in out["layers"]
+    assert not any(x.startswith("user:") for x in out["layers"])
+
+
+def test_unsupported_return_values(svm: Sandbox) -> None:
+    with Sandbox("def f():\n    return {'gen': (i for i in []), 'ok': 1}\n",
+                 python=svm.python) as sb:
+        value = sb.call("call", "f").value
+    assert value == {"gen": Unsupported("generator"), "ok": 1}
+
+
+def test_limits_are_configurable(worker_python: str) -> None:
+    src = "def spam():\n    print('x' * 5000)\n"
+    with Sandbox(src, python=worker_python, limits=Limits(output_chars=100)) as sb:
+        reply = sb.call("call", "spam")
+    assert len(reply.stdout) == 100 and reply.dropped == 4901
