@@ -12,6 +12,7 @@ Each command first makes sure `.venv` holds exactly the pinned requirements.txt
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import subprocess
@@ -46,11 +47,24 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted + "\n")
 
 
-def run(*command: str, env: dict[str, str] | None = None) -> int:
+@functools.cache
+def worker_python() -> dict[str, str]:
+    """As root, the student's code runs as an unprivileged user, who cannot execute an
+    interpreter kept in root's home (pyenv): provide a world-readable one for it."""
+    if os.name != "posix" or os.geteuid() != 0 or "AUTOGRADER_WORKER_PYTHON" in os.environ:
+        return {}
+    done = subprocess.run([str(BIN / "python"), "-m", "autograder.runtime", "provision"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"kit: could not provision the grader's worker runtime:\n{done.stderr}")
+    return {"AUTOGRADER_WORKER_PYTHON": done.stdout.strip().splitlines()[-1]}
+
+
+def run(*command: str) -> int:
     """Run a command with the kit's environment first on PATH; return its exit status."""
-    merged = {**os.environ, **(env or {}), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-              "VIRTUAL_ENV": str(VENV), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(list(command), check=False, cwd=ROOT, env=merged).returncode
+    env = {**os.environ, **worker_python(), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "VIRTUAL_ENV": str(VENV), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(list(command), check=False, cwd=ROOT, env=env).returncode
 
 
 def demo() -> int:

@@ -7,6 +7,7 @@ nothing the student's code started can touch it afterwards.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -61,6 +62,7 @@ def _grade(submission: Path, options: Options, results_path: Path | None
         extraction = extract(found.notebook)
         protected = [*options.protected, *options.extra_protected,
                      *([results_path.parent] if results_path else [])]
+        _restrict(protected)
         with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
                      protected=protected, python=options.python) as sandbox:
             ready = sandbox.start()
@@ -68,6 +70,19 @@ def _grade(submission: Path, options: Options, results_path: Path | None
             outcomes = run_hidden_tests(Grading(student, extraction))
             notes = [*found.notes, *_isolation_notes(sandbox)]
     return outcomes, notes
+
+
+def _restrict(paths: list[Path]) -> None:
+    """As root, close the grader's folders to other users, so to the worker's user.
+
+    A folder without the others' read and search bits hides everything below it.
+    Without root the worker runs as our own user and `Sandbox` warns instead.
+    """
+    if os.geteuid() != 0:
+        return
+    for path in paths:
+        if path.is_dir():
+            path.chmod(path.stat().st_mode & ~0o077)
 
 
 def _isolation_notes(sandbox: Sandbox) -> list[str]:
