@@ -2,6 +2,7 @@
 
     grade PATH [--results FILE]   grade a notebook, folder or zip; print the score table
     demo                          grade the reference and the blank student notebook
+    build [--out FILE]            write Gradescope's autograder.zip (default dist/autograder.zip)
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import results
+from autograder import package, results
 from autograder.engine import grade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     grade_cmd.add_argument("path", type=Path, help="a notebook, a folder or a zip")
     grade_cmd.add_argument("--results", type=Path, help="where to write results.json")
     commands.add_parser("demo", help="grade the reference and the blank notebook")
+    build_cmd = commands.add_parser("build", help="write Gradescope's autograder.zip")
+    build_cmd.add_argument("--out", type=Path, default=ROOT / "dist" / "autograder.zip")
     args = parser.parse_args(argv)
     if args.command == "grade":
         return _grade(args.path, args.results)
+    if args.command == "build":
+        print(f"wrote {package.build(args.out)}")
+        return 0
     return _demo()
 
 

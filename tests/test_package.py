@@ -1,0 +1,80 @@
+"""autograder.zip as Gradescope uses it: unpacked into a root, run on real submissions."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import package
+from autograder.rubric import ITEMS
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "solutions" / "linear_classifiers.ipynb"
+BLANK = ROOT / "assignment" / "linear_classifiers.ipynb"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return package.build(tmp_path_factory.mktemp("dist") / "autograder.zip")
+
+
+def unpack(archive: Path, root: Path, submission: bytes | None) -> Path:
+    """An /autograder-like root: source/ from the zip, submission/ with one notebook."""
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(root / "source")
+    for name in package.EXECUTABLE:
+        (root / "source" / name).chmod(0o755)
+    (root / "submission").mkdir()
+    if submission is not None:
+        (root / "submission" / "linear_classifiers (2).ipynb").write_bytes(submission)
+    return root
+
+
+def run_autograder(root: Path, python: str = sys.executable) -> dict:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python}
+    done = subprocess.run([str(root / "source" / "run_autograder")], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def test_zip_holds_the_grader_and_nothing_for_students_to_see(archive: Path) -> None:
+    names = zipfile.ZipFile(archive).namelist()
+    assert {"setup.sh", "run_autograder", "requirements-grader.txt"} <= set(names)
+    assert "solutions/linear_classifiers.ipynb" in names
+    assert any(n.startswith("autograder/hidden/test_") for n in names)
+    assert not any(n.startswith(("assignment/", "tests/", "data/", ".venv")) or "__pycache__" in n
+                   for n in names)
+
+
+def test_zip_is_reproducible(archive: Path, tmp_path: Path) -> None:
+    assert package.build(tmp_path / "again.zip").read_bytes() == archive.read_bytes()
+
+
+@pytest.mark.parametrize("submission, score", [
+    (REFERENCE.read_bytes(), 100), (BLANK.read_bytes(), 0), (b"{not a notebook", 0), (None, 0)])
+def test_run_autograder_always_writes_results(archive: Path, tmp_path: Path,
+                                              submission: bytes | None, score: int) -> None:
+    results = run_autograder(unpack(archive, tmp_path, submission))
+    assert results["score"] == score
+    assert len(results["tests"]) == len(ITEMS)
+
+
+def test_setup_sh_installs_everything_grading_needs(archive: Path, tmp_path: Path) -> None:
+    """setup.sh's pip part into a fresh virtual environment, then a real grade with it."""
+    root = unpack(archive, tmp_path / "autograder", REFERENCE.read_bytes())
+    venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
+    python = str(tmp_path / "venv" / "bin" / "python")
+    env = {**os.environ, "AUTOGRADER_SKIP_APT": "1", "AUTOGRADER_PYTHON": python}
+    subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, check=True,
+                   capture_output=True, timeout=600)
+    assert run_autograder(root, python)["score"] == 100
+    shutil.rmtree(tmp_path / "venv")
