@@ -3,16 +3,19 @@
     grade PATH [--results FILE]   grade a notebook, folder or zip; print the score table
     demo                          grade the reference and the blank student notebook
     build [--out FILE]            write Gradescope's autograder.zip (default dist/autograder.zip)
+    grade-all SOURCE [--out DIR]  grade a Gradescope export, an nbgrader tree or a folder
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from autograder import package, results
+from autograder import batch, package, results
 from autograder.engine import grade
+from autograder.errors import SubmissionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "linear_classifiers.ipynb"
@@ -23,6 +26,17 @@ def _grade(path: Path, results_path: Path | None) -> int:
     print(results.table(document))
     if document["output"]:
         print(document["output"])
+    return 0
+
+
+def _grade_all(source: Path, out: Path, jobs: int) -> int:
+    try:
+        rows = batch.grade_all(source, out, jobs)
+    except SubmissionError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    print((out / "summary.txt").read_text())
+    print(f"graded {len(rows)} submissions: {out / 'gradebook.csv'}")
     return 0
 
 
@@ -46,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="grade the reference and the blank notebook")
     build_cmd = commands.add_parser("build", help="write Gradescope's autograder.zip")
     build_cmd.add_argument("--out", type=Path, default=ROOT / "dist" / "autograder.zip")
+    batch_cmd = commands.add_parser("grade-all", help="grade a whole class")
+    batch_cmd.add_argument("source", type=Path, help="an export folder or zip")
+    batch_cmd.add_argument("--out", type=Path, default=Path("graded"))
+    batch_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args(argv)
+    if args.command == "grade-all":
+        return _grade_all(args.source, args.out, args.jobs)
     if args.command == "grade":
         return _grade(args.path, args.results)
     if args.command == "build":

@@ -21,6 +21,9 @@ class Student:
     def __init__(self, sandbox: Sandbox, defined: frozenset[str]) -> None:
         self._sandbox = sandbox
         self.defined = defined          # top-level names the submission defines
+        # A function that hung once is not called again: one infinite loop must not
+        # cost its timeout once per test and stall a whole batch.
+        self._hung: set[str] = set()
 
     def call(self, function: str, *args: Any, timeout: float | None = None) -> Any:
         """Call a top-level function of the submission."""
@@ -29,17 +32,23 @@ class Student:
     def probe(self, probe: str, *args: Any, label: str, timeout: float | None = None,
               **kwargs: Any) -> Any:
         """Run a probe of autograder/worker/probes.py against the submission."""
-        reply = self._sandbox.call(probe, *args, timeout=timeout, **kwargs)
-        if reply.status != "ok":
-            raise CodeFailed(explain(label, reply))
-        return reply.value
+        return self._reply(probe, args, kwargs, label, timeout).value
 
     def timed(self, probe: str, *args: Any, label: str, **kwargs: Any) -> float:
         """Wall time of one probe call as the grader measures it, in seconds."""
-        reply = self._sandbox.call(probe, *args, **kwargs)
+        return self._reply(probe, args, kwargs, label, None).elapsed
+
+    def _reply(self, probe: str, args: tuple, kwargs: dict, label: str,
+               timeout: float | None) -> Reply:
+        if label in self._hung:
+            raise CodeFailed(f"{label} did not finish in an earlier test, so it was not "
+                             "called again: is there an infinite loop?")
+        reply = self._sandbox.call(probe, *args, timeout=timeout, **kwargs)
+        if reply.status == "timeout":
+            self._hung.add(label)
         if reply.status != "ok":
             raise CodeFailed(explain(label, reply))
-        return reply.elapsed
+        return reply
 
 
 def explain(label: str, reply: Reply) -> str:

@@ -51,7 +51,7 @@ def grade(submission: Path, results_path: Path | None, options: Options | None =
     document = results.build(outcomes, summary=_summary(outcomes, notes),
                              seconds=time.perf_counter() - start)
     if results_path is not None:
-        results.write_atomic(results_path, document)
+        results.write(results_path, document)
     return document
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograder.files import write_atomic
 from autograder.rubric import ITEMS, STDOUT_VISIBILITY, VISIBILITY
 from autograder.runner import Outcome
 
@@ -45,19 +44,9 @@ def grader_errors(outcomes: dict[str, Outcome]) -> list[str]:
     return [name for name, outcome in outcomes.items() if outcome.grader_error]
 
 
-def write_atomic(path: Path, results: dict[str, Any]) -> None:
-    """Write results.json in one step: readers see the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=2)
-            f.write("\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write(path: Path, results: dict[str, Any]) -> None:
+    """Write results.json atomically."""
+    write_atomic(path, json.dumps(results, indent=2) + "\n")
 
 
 def table(results: dict[str, Any]) -> str:

@@ -50,17 +50,17 @@ def notebooks_in(folder: Path) -> list[Path]:
 
 def choose(candidates: list[Path]) -> Found:
     """The candidate with the most graded cells; ties go to the expected file name."""
-    scored = []
+    scored, problems = [], []
     for path in candidates:
         try:
             notebook = read_notebook(path)
-        except SubmissionError:
+        except SubmissionError as problem:
+            problems.append(str(problem))
             continue
         ids = {grade_id(cell) for cell in notebook["cells"] if isinstance(cell, dict)}
         scored.append((len(ids & ANSWER_IDS), path.name == EXPECTED_NAME, path, notebook))
     if not scored:
-        raise SubmissionError("No readable Jupyter notebook was found in the submission "
-                              f"({', '.join(p.name for p in candidates)}).")
+        raise SubmissionError(" ".join(problems) + " Upload the .ipynb file that Jupyter saved.")
     count, _, path, notebook = max(scored, key=lambda s: (s[0], s[1], str(s[2])))
     return Found(notebook, path, _notes(count, path, len(scored)))
 

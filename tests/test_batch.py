@@ -1,0 +1,101 @@
+"""Batch grading of a class: every input layout, a gradebook, one bad submission never stops it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.batch import entries, grade_all
+from autograder.rubric import ITEMS
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "solutions" / "linear_classifiers.ipynb"
+BLANK = ROOT / "assignment" / "linear_classifiers.ipynb"
+METADATA = """\
+submission_1:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '001'
+    :email: ada@example.edu
+submission_2:
+  :submitters:
+  - :name: Alan Turing
+    :sid: '002'
+  - :name: Grace Hopper
+    :sid: '003'
+submission_3:
+  :submitters: []
+"""
+
+
+def gradescope_export(folder: Path) -> Path:
+    for key, notebook in [("submission_1", REFERENCE), ("submission_2", BLANK)]:
+        (folder / key).mkdir(parents=True)
+        shutil.copy(notebook, folder / key / "linear_classifiers (3).ipynb")
+    (folder / "submission_3").mkdir()
+    (folder / "submission_3" / "linear_classifiers.ipynb").write_text("{broken")
+    (folder / "submission_metadata.yml").write_text(METADATA)
+    return folder
+
+
+def test_gradescope_export_identities(tmp_path: Path) -> None:
+    found = entries(gradescope_export(tmp_path))
+    assert [e.identity for e in found] == [
+        "Ada Lovelace ada@example.edu 001", "Alan Turing 002; Grace Hopper 003", "submission_3"]
+
+
+def test_nbgrader_tree(tmp_path: Path) -> None:
+    for student in ("alice", "bob"):
+        folder = tmp_path / "submitted" / student / "linear_classifiers"
+        folder.mkdir(parents=True)
+        shutil.copy(BLANK, folder / "linear_classifiers.ipynb")
+    assert [(e.key, e.identity) for e in entries(tmp_path)] == [
+        ("alice-linear_classifiers", "alice"), ("bob-linear_classifiers", "bob")]
+
+
+def test_plain_folder_of_notebooks(tmp_path: Path) -> None:
+    shutil.copy(BLANK, tmp_path / "jane doe.ipynb")
+    (tmp_path / "notes.txt").write_text("not a submission")
+    assert [(e.key, e.identity) for e in entries(tmp_path)] == [("jane_doe", "jane doe.ipynb")]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = gradescope_export(tmp_path_factory.mktemp("export") / "export")
+    archive = source.parent / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in source.rglob("*"):
+            zf.write(path, path.relative_to(source.parent).as_posix())
+    out = tmp_path_factory.mktemp("graded")
+    grade_all(archive, out, jobs=2, progress=False)
+    return out
+
+
+def test_gradebook_has_a_row_per_submission_with_every_test(graded: Path) -> None:
+    with (graded / "gradebook.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["id"], r["total"]) for r in rows] == [
+        ("submission_1", "100"), ("submission_2", "0"), ("submission_3", "0")]
+    assert all(r[item.test] != "" for r in rows for item in ITEMS)
+    assert all(r["grading_errors"] == "" for r in rows)
+
+
+def test_each_submission_gets_results_and_feedback(graded: Path) -> None:
+    for key in ("submission_1", "submission_2", "submission_3"):
+        results = json.loads((graded / key / "results.json").read_text())
+        assert len(results["tests"]) == len(ITEMS)
+        assert (graded / key / "feedback.txt").read_text().count("/ 100") >= 1
+    broken = (graded / "submission_3" / "feedback.txt").read_text()
+    assert "not a readable notebook" in broken
+
+
+def test_summary_and_histogram(graded: Path) -> None:
+    summary = (graded / "summary.txt").read_text()
+    assert summary.startswith("3 submissions, mean score 33.3")
+    assert "Most often failed tests:" in summary
+    assert (graded / "histogram.png").read_bytes()[:4] == b"\x89PNG"
