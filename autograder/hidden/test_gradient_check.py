@@ -23,6 +23,7 @@ def numerical(student: Student, kind: str, x: np.ndarray, **kwargs) -> dict:
 
 
 def test_numerical_gradient_values(student: Student) -> None:
+    """sum(x**3) on a 2x3 array: centered differences match 3x**2 to 1e-8."""
     result = numerical(student, "cubic", X_CUBIC.copy())
     one_sided = ((X_CUBIC + H) ** 3 - X_CUBIC ** 3) / H
     expect_array("eval_numerical_gradient of sum(x**3) (exact gradient 3x**2)", result["grad"],
@@ -37,6 +38,7 @@ def test_numerical_gradient_values(student: Student) -> None:
 
 
 def test_numerical_gradient_restores_x(student: Student) -> None:
+    """x is exactly as before the call."""
     result = numerical(student, "cubic", X_CUBIC.copy())
     after = result["x_after"]
     if not isinstance(after, np.ndarray) or after.shape != X_CUBIC.shape or not np.array_equal(
@@ -49,6 +51,7 @@ def test_numerical_gradient_restores_x(student: Student) -> None:
 
 
 def test_numerical_gradient_any_shape(student: Student) -> None:
+    """Arrays of shape (5,), (2, 3, 4) and (1, 1)."""
     rng = np.random.default_rng(3)
     for shape in [(5,), (2, 3, 4), (1, 1)]:
         A, x = rng.standard_normal(shape), rng.standard_normal(shape)
@@ -77,6 +80,7 @@ def grad_check(student: Student, analytic_scale: float, seed: int, num_checks: i
 
 
 def test_grad_check_sparse_errors(student: Student) -> None:
+    """num_checks errors; tiny for a correct gradient, 0.2 for one 1.5x too large; x restored."""
     right = grad_check(student, 1.0, seed=0)
     if not np.all(right["errors"] < 1e-7):
         raise Mismatch("grad_check_sparse reported relative errors up to "
@@ -91,6 +95,7 @@ def test_grad_check_sparse_errors(student: Student) -> None:
 
 
 def test_grad_check_sparse_is_reproducible(student: Student) -> None:
+    """The same seed checks the same entries; another seed, other entries."""
     first, again, other = (grad_check(student, 1.0, seed) for seed in (5, 5, 6))
     if first["touched"] != again["touched"]:
         raise Mismatch("grad_check_sparse checked different entries for the same seed: draw "
@@ -101,6 +106,7 @@ def test_grad_check_sparse_is_reproducible(student: Student) -> None:
 
 
 def test_rel_error_values(student: Student, ref: types.ModuleType) -> None:
+    """Compared with the reference on 3 pairs of arrays."""
     rng = np.random.default_rng(8)
     for a, b in [(rng.standard_normal((3, 4)), rng.standard_normal((3, 4))),
                  (np.array([1.0, 2.0]), np.array([1.0, 3.0])),
@@ -114,6 +120,7 @@ def test_rel_error_values(student: Student, ref: types.ModuleType) -> None:
 
 
 def test_rel_error_of_zeros(student: Student) -> None:
+    """Two zero arrays give 0, not nan."""
     for a in (np.zeros(3), np.zeros((2, 2))):
         got = student.call("rel_error", a, a.copy())
         expect_number(f"rel_error of two zero arrays of shape {a.shape}", got, 0.0, atol=0)

@@ -110,60 +110,74 @@ def check_faster(student: Student, vectorized: str) -> None:
 
 
 def test_svm_naive_loss(student, ref):
+    """Compared with the reference on 5 inputs: N = 1, C = 2, N = C, D = C, reg = 0 and a large reg."""
     check_loss(student, ref, "svm_loss_naive")
 
 
 def test_svm_naive_gradient(student, ref):
+    """dW compared with the reference on the same 5 inputs (away from hinge kinks)."""
     check_gradient(student, ref, "svm_loss_naive")
 
 
 def test_svm_vectorized_loss(student, ref):
+    """Compared with the reference on 5 inputs: N = 1, C = 2, N = C, D = C, reg = 0 and a large reg."""
     check_loss(student, ref, "svm_loss_vectorized")
 
 
 def test_svm_vectorized_gradient(student, ref):
+    """dW compared with the reference on the same 5 inputs (away from hinge kinks)."""
     check_gradient(student, ref, "svm_loss_vectorized")
 
 
 def test_svm_vectorized_has_no_loops(student, ref, source):
+    """No for/while loop, comprehension or np.vectorize in the function or the helpers it calls."""
     require_correct(student, ref, "svm_loss_vectorized", "no-loop")
     check_no_loops(source, "svm_loss_vectorized")
 
 
 def test_svm_vectorized_is_faster(student, ref):
+    """At least 3x faster than svm_loss_naive on N = 300, D = 400, C = 10."""
     require_correct(student, ref, "svm_loss_vectorized", "speed")
     check_faster(student, "svm_loss_vectorized")
 
 
 def test_softmax_naive_loss(student, ref):
+    """Compared with the reference on 5 inputs: N = 1, C = 2, N = C, D = C, reg = 0 and a large reg."""
     check_loss(student, ref, "softmax_loss_naive")
 
 
 def test_softmax_naive_gradient(student, ref):
+    """dW compared with the reference on the same 5 inputs."""
     check_gradient(student, ref, "softmax_loss_naive")
 
 
 def test_softmax_naive_is_stable(student, ref):
+    """Finite and correct for scores of about 5000, and for rows 6000 apart."""
     check_stable(student, ref, "softmax_loss_naive")
 
 
 def test_softmax_vectorized_loss(student, ref):
+    """Compared with the reference on 5 inputs: N = 1, C = 2, N = C, D = C, reg = 0 and a large reg."""
     check_loss(student, ref, "softmax_loss_vectorized")
 
 
 def test_softmax_vectorized_gradient(student, ref):
+    """dW compared with the reference on the same 5 inputs."""
     check_gradient(student, ref, "softmax_loss_vectorized")
 
 
 def test_softmax_vectorized_is_stable(student, ref):
+    """Finite and correct for scores of about 5000, and for rows 6000 apart."""
     check_stable(student, ref, "softmax_loss_vectorized")
 
 
 def test_softmax_vectorized_has_no_loops(student, ref, source):
+    """No for/while loop, comprehension or np.vectorize in the function or the helpers it calls."""
     require_correct(student, ref, "softmax_loss_vectorized", "no-loop")
     check_no_loops(source, "softmax_loss_vectorized")
 
 
 def test_softmax_vectorized_is_faster(student, ref):
+    """At least 3x faster than softmax_loss_naive on N = 300, D = 400, C = 10."""
     require_correct(student, ref, "softmax_loss_vectorized", "speed")
     check_faster(student, "softmax_loss_vectorized")

@@ -34,6 +34,7 @@ def record(student: Student, *, num_iters: int = 4, batch_size: int = 16, seed: 
 
 
 def test_train_batches(student: Student) -> None:
+    """Batch size (64 > N, so drawn with replacement) and the same rows for X and y."""
     result = record(student, num_iters=3, batch_size=64)   # 64 > N: only with replacement
     if len(result["rows"]) != 3:
         raise Mismatch(f"train called the loss {len(result['rows'])} times for num_iters=3")
@@ -47,6 +48,7 @@ def test_train_batches(student: Student) -> None:
 
 
 def test_train_update(student: Student) -> None:
+    """Every step is W -= learning_rate * grad."""
     result = record(student, num_iters=3)
     seen = result["weights"]
     for step in range(len(seen) - 1):
@@ -61,6 +63,7 @@ def test_train_update(student: Student) -> None:
 
 
 def test_train_history(student: Student) -> None:
+    """One loss per iteration, in order."""
     result = record(student, num_iters=5)
     history = result["history"]
     if not isinstance(history, (list, np.ndarray)) or len(history) != 5:
@@ -71,6 +74,7 @@ def test_train_history(student: Student) -> None:
 
 
 def test_train_is_reproducible(student: Student) -> None:
+    """The same seed draws the same batches; another seed, other batches."""
     first, again, other = (record(student, seed=seed) for seed in (3, 3, 4))
     if first["rows"] != again["rows"]:
         raise Mismatch("Two runs with the same seed drew different batches: take all "
@@ -80,12 +84,14 @@ def test_train_is_reproducible(student: Student) -> None:
 
 
 def test_train_converges(student: Student) -> None:
+    """Trains a least-squares classifier to >= 95% accuracy on separable data."""
     accuracy = student.probe("train_least_squares", label="LinearClassifier.train")
     expect_number("training accuracy on an easy, separable problem (least-squares loss, "
                   "300 steps)", accuracy, 1.0, atol=0.05)
 
 
 def test_predict(student: Student) -> None:
+    """Integer labels of shape (N,), the argmax of the scores."""
     rng = np.random.default_rng(9)
     W, X = rng.standard_normal((D, C)), rng.standard_normal((25, D))
     got = student.probe("predict", W, X, label="LinearClassifier.predict")
