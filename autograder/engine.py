@@ -19,6 +19,7 @@ from autograder import results
 from autograder.calls import Student
 from autograder.errors import GraderError, SubmissionError
 from autograder.extraction import extract, worker_source
+from autograder.rubric import ITEMS
 from autograder.runner import HIDDEN, Grading, Outcome, run_hidden_tests
 from autograder.sandbox import Sandbox
 from autograder.submission import locate
@@ -68,8 +69,8 @@ def _grade(submission: Path, options: Options, results_path: Path | None
             ready = sandbox.start()
             student = Student(sandbox, frozenset(ready.names))
             outcomes = run_hidden_tests(Grading(student, extraction))
-            notes = [*found.notes, *_isolation_notes(sandbox)]
-    return outcomes, notes
+            _log_isolation(sandbox)
+    return outcomes, [*found.notes, *extraction.notes]
 
 
 def _restrict(paths: list[Path]) -> None:
@@ -85,16 +86,14 @@ def _restrict(paths: list[Path]) -> None:
             path.chmod(path.stat().st_mode & ~0o077)
 
 
-def _isolation_notes(sandbox: Sandbox) -> list[str]:
+def _log_isolation(sandbox: Sandbox) -> None:
+    """For the TA running the grader: which layers held, and what did not."""
     print(f"isolation: {', '.join(sandbox.layers) or 'none'}", file=sys.stderr)
     for warning in sandbox.warnings:
         print(f"isolation warning: {warning}", file=sys.stderr)
-    return []
 
 
 def _all_failed(message: str, *, grader_error: bool) -> dict[str, Outcome]:
-    from autograder.rubric import ITEMS
-
     return {item.test: Outcome(False, message, grader_error, 0.0) for item in ITEMS}
 
 

@@ -93,13 +93,14 @@ class _Scope:
 def _parse(source: str, index: int) -> tuple[str, ast.Module | None, str | None]:
     """Parse a cell, blanking IPython magics and shell escapes line by line."""
     if source.lstrip().startswith("%%"):
-        return source, None, f"cell {index}: cell magic skipped"
+        return source, None, f"Cell {index} was skipped: it is a cell magic (%%)"
     source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
                        for line in source.split("\n"))
     try:
         return source, ast.parse(source), None
     except SyntaxError as exc:
-        return source, None, f"cell {index}: syntax error at line {exc.lineno}: {exc.msg}"
+        return source, None, (f"Cell {index} was skipped: syntax error at line {exc.lineno}: "
+                              f"{exc.msg}")
 
 
 def _kept(tree: ast.Module, source: str, index: int, gid: str | None,

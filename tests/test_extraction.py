@@ -53,13 +53,13 @@ def test_magics_and_shell_escapes_are_skipped() -> None:
                   "%%time\ndef g():\n    return 2")
     extraction = extract(nb)
     assert [c.source for c in extraction.chunks] == ["def f():\n    return 1"]
-    assert any("cell magic" in note for note in extraction.notes)
+    assert extraction.notes == ("Cell 1 was skipped: it is a cell magic (%%)",)
 
 
 def test_syntax_error_skips_only_that_cell() -> None:
     extraction = extract(notebook("def broken(:\n    pass", "def ok():\n    return 1"))
     assert [c.source for c in extraction.chunks] == ["def ok():\n    return 1"]
-    assert extraction.notes == ("cell 0: syntax error at line 1: invalid syntax",)
+    assert extraction.notes == ("Cell 0 was skipped: syntax error at line 1: invalid syntax",)
 
 
 def test_chunks_record_cell_line_and_grade_id() -> None:
