@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import re
 import tempfile
 import zipfile
@@ -23,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from autograder import results
-from autograder.engine import grade
+from autograder.engine import Options, grade
 from autograder.errors import SubmissionError
 from autograder.files import write_atomic
+from autograder.isolation import DEFAULT_USER
 from autograder.rubric import ITEMS
 
 
@@ -72,10 +74,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "submission"
 
 
+_slot: int = 0  # which of the pool's processes this is: picks its own sandbox user
+
+
+def _take_slot(slots: Any) -> None:
+    global _slot
+    _slot = slots.get()
+
+
 def _grade_one(entry: Entry, out: Path) -> dict[str, Any]:
     folder = out / entry.key
     folder.mkdir(parents=True, exist_ok=True)
-    document = grade(entry.path, folder / "results.json")
+    options = Options(user_name=f"{DEFAULT_USER}{_slot}")
+    document = grade(entry.path, folder / "results.json", options)
     (folder / "feedback.txt").write_text(_feedback(entry, document), encoding="utf-8")
     return {"key": entry.key, "identity": entry.identity, "document": document}
 
@@ -107,7 +118,11 @@ def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True
 def _run(todo: list[Entry], out: Path, jobs: int, progress: bool) -> list[dict[str, Any]]:
     from tqdm import tqdm
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    slots = multiprocessing.get_context("fork").Queue()
+    for slot in range(jobs):
+        slots.put(slot)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_take_slot, initargs=(slots,)) as pool:
         futures = [pool.submit(_grade_one, entry, out) for entry in todo]
         bar = tqdm(total=len(futures), unit="submission", disable=not progress)
         rows = []

@@ -19,6 +19,7 @@ from autograder import results
 from autograder.calls import Student
 from autograder.errors import GraderError, SubmissionError
 from autograder.extraction import extract, worker_source
+from autograder.isolation import DEFAULT_USER
 from autograder.rubric import ITEMS
 from autograder.runner import HIDDEN, Grading, Outcome, run_hidden_tests
 from autograder.sandbox import Sandbox
@@ -35,6 +36,9 @@ class Options:
     protected: tuple[Path, ...] = PROTECTED
     extra_protected: list[Path] = field(default_factory=list)
     python: str | None = None
+    # One uid per concurrently graded submission: processes of one uid may signal and
+    # trace each other, so two submissions must never share one (see batch.py).
+    user_name: str = DEFAULT_USER
 
 
 def grade(submission: Path, results_path: Path | None, options: Options | None = None
@@ -65,7 +69,8 @@ def _grade(submission: Path, options: Options, results_path: Path | None
                      *([results_path.parent] if results_path else [])]
         _restrict(protected)
         with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
-                     protected=protected, python=options.python) as sandbox:
+                     protected=protected, python=options.python,
+                     user_name=options.user_name) as sandbox:
             ready = sandbox.start()
             student = Student(sandbox, frozenset(ready.names))
             outcomes = run_hidden_tests(Grading(student, extraction))

@@ -280,10 +280,13 @@ class Sandbox:
         hardened = isolation.harden_grader()
         self._plan = plan = isolation.make_plan(self.limits, drop_privileges=self.drop_privileges,
                                                 user_name=self.user_name)
+        self.skipped = list(plan.skipped)
+        # The lease first: while we hold it, no other sandbox of this uid sweeps the uid's
+        # processes, and our interpreter probe below runs as that uid.
+        lease = self._take_lease(plan)
         self._tmp = self._make_dirs(plan)
         self._site = self._check_python(plan)
-        self.skipped = list(plan.skipped)
-        self.layers = hardened + plan.layers + [self._take_lease(plan)]
+        self.layers = hardened + plan.layers + [lease]
         self._check_protected(plan)
 
     def close(self) -> None:
