@@ -264,6 +264,10 @@ def daemon(path, scrub):
             env = {} if scrub else dict(os.environ)  # scrub: lose the sandbox token too
             os.execve(sys.executable, [sys.executable, "-S", "-c", BEAT, path], env)
         os._exit(0)
+    for _ in range(500):  # the call's own process group dies when it returns: wait until
+        if os.path.exists(path):  # the daemon has left it (setsid) and is running
+            break
+        time.sleep(0.01)
     return True
 """
 

@@ -47,6 +47,7 @@ DISPLAY_NAME = "submission.py"
 # Bound before the submission runs: it may monkeypatch os, signal, select, traceback.
 _fork, _exit, _pipe, _close = os.fork, os._exit, os.pipe, os.close
 _waitpid, _kill, _read = os.waitpid, os.kill, os.read
+_getpid, _setpgid = os.getpid, os.setpgid
 _select = select.select
 _setitimer, _set_handler = signal.setitimer, signal.signal
 _extract_tb, _format_list = traceback.extract_tb, traceback.format_list
@@ -155,13 +156,15 @@ class _LoadGuard:
 
     def __init__(self, timeout: float, capture: Capture) -> None:
         self.timeout, self.capture, self.armed = timeout, capture, False
+        self.pid = _getpid()
 
     def _alarm(self, signum: int, frame: Any) -> None:
         if self.armed:
             raise LoadTimeout(f"loading the submission took more than {self.timeout:g} s")
 
-    @staticmethod
-    def _trapped_exit(code: int = 0) -> None:
+    def _trapped_exit(self, code: int = 0) -> None:
+        if _getpid() != self.pid:
+            _exit(code)  # a process the submission forked: it really ends here
         raise SystemExit(f"os._exit({code!r}) called while loading the submission")
 
     def __enter__(self) -> _LoadGuard:  # noqa: PYI034 - typing.Self is 3.11+
@@ -192,6 +195,8 @@ def load(path: str, timeout: float, output_limit: int) -> tuple[types.ModuleType
     _register_source(raw.decode("utf-8", "replace"))
     with _LoadGuard(timeout, capture) as guard:
         error = _execute(raw, mod, guard)
+    if _getpid() != guard.pid:
+        _exit(0)  # a fork made at import fell through: it must never become a second server
     global _student_builtins
     # Our code runs on pristine builtins; the student's calls get theirs back.
     _student_builtins = _swap_builtins(_OUR_BUILTINS)
@@ -293,6 +298,17 @@ def run_in_child(probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
         return _collect(r, pid, cfg["max_frame"])
     finally:
         _close(r)
+        _kill_group(pid)
+
+
+def _kill_group(pgid: int) -> None:
+    """Kill what the call left in its group (a fork bomb keeps forking: repeat)."""
+    for _ in range(100):
+        try:
+            _kill(-pgid, signal.SIGKILL)
+        except OSError:
+            break
+    _reap_orphans()
 
 
 def _child(w: int, probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
@@ -300,6 +316,7 @@ def _child(w: int, probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
     """In the fork: run the probe, write one frame, and never return to the server loop."""
     code = 70
     try:
+        _setpgid(0, 0)  # its own group: whatever the call forks is killed with it
         for fd in private:
             _close(fd)
         _limit_cpu(msg.get("timeout"))
