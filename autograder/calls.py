@@ -34,9 +34,10 @@ class Student:
         """Run a probe of autograder/worker/probes.py against the submission."""
         return self._reply(probe, args, kwargs, label, timeout).value
 
-    def timed(self, probe: str, *args: Any, label: str, **kwargs: Any) -> float:
-        """Wall time of one probe call as the grader measures it, in seconds."""
-        return self._reply(probe, args, kwargs, label, None).elapsed
+    def timed(self, probe: str, *args: Any, label: str, **kwargs: Any) -> tuple[float, Any]:
+        """(wall time of one probe call as the grader measures it in seconds, its value)."""
+        reply = self._reply(probe, args, kwargs, label, None)
+        return reply.elapsed, reply.value
 
     def _reply(self, probe: str, args: tuple, kwargs: dict, label: str,
                timeout: float | None) -> Reply:

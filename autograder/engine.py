@@ -33,6 +33,8 @@ PROTECTED = (HIDDEN, ROOT.parent / "solutions", ROOT)
 @dataclass
 class Options:
     call_timeout: float = 10.0
+    # Loading runs only definitions (extraction.py), never experiments: seconds are plenty.
+    load_timeout: float = 10.0
     protected: tuple[Path, ...] = PROTECTED
     extra_protected: list[Path] = field(default_factory=list)
     python: str | None = None
@@ -65,10 +67,12 @@ def _grade(submission: Path, options: Options, results_path: Path | None
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         found = locate(submission, Path(scratch))
         extraction = extract(found.notebook)
-        protected = [*options.protected, *options.extra_protected,
-                     *([results_path.parent] if results_path else [])]
+        # Not the results folder: it may be shared (/tmp), and results.json is written
+        # only after every process of the worker is dead.
+        protected = [*options.protected, *options.extra_protected]
         _restrict(protected)
         with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
+                     load_timeout=options.load_timeout,
                      protected=protected, python=options.python,
                      user_name=options.user_name) as sandbox:
             ready = sandbox.start()

@@ -135,8 +135,7 @@ def predict(sub: ModuleType, W: Any, X: Any) -> Any:
     return model.predict(X)
 
 
-def repeat(sub: ModuleType, name: str, times: int, *args: Any) -> int:
-    """Call name(*args) `times` times (the grader times the whole request)."""
-    for _ in range(times):
-        call(sub, name, *args)
-    return times
+def repeat(sub: ModuleType, name: str, W: Any, X: Any, y: Any, regs: list) -> list:
+    """The loss of name(W, X, y, reg) for each reg; the grader times the whole request and
+    checks every loss, so the calls must really happen."""
+    return [call(sub, name, W, X, y, reg)[0] for reg in regs]
