@@ -103,14 +103,9 @@ def train_recorded(sub: ModuleType, X: Any, y: Any, W0: Any, G: Any, lr: float, 
     return {**seen, "history": history, "W_final": model.W}
 
 
-def train_least_squares(sub: ModuleType) -> float:
-    """Training accuracy after train() on separable data with a least-squares loss."""
+def train_least_squares(sub: ModuleType, X: Any, y: Any) -> Any:
+    """The weights train() learns on (X, y) with a least-squares loss (the grader scores them)."""
     import numpy as np
-
-    rng = np.random.default_rng(0)
-    centers = 4.0 * np.eye(3)
-    y = rng.integers(0, 3, 150)
-    X = np.hstack([centers[y] + rng.standard_normal((150, 3)), np.ones((150, 1))])
 
     class LeastSquares(_classifier_base(sub)):
         def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
@@ -120,7 +115,7 @@ def train_least_squares(sub: ModuleType) -> float:
 
     model = LeastSquares()
     model.train(X, y, learning_rate=0.05, reg=0.0, num_iters=300, batch_size=30, seed=0)
-    return float(np.mean(np.argmax(X @ model.W, axis=1) == y))
+    return model.W
 
 
 def predict(sub: ModuleType, W: Any, X: Any) -> Any:
