@@ -22,7 +22,7 @@ from autograder.extraction import extract, worker_source
 from autograder.isolation import DEFAULT_USER
 from autograder.rubric import ITEMS
 from autograder.runner import HIDDEN, Grading, Outcome, run_hidden_tests
-from autograder.sandbox import Sandbox
+from autograder.sandbox import Ready, Sandbox
 from autograder.submission import locate
 
 ROOT = Path(__file__).resolve().parent
@@ -76,10 +76,22 @@ def _grade(submission: Path, options: Options, results_path: Path | None
                      protected=protected, python=options.python,
                      user_name=options.user_name) as sandbox:
             ready = sandbox.start()
+            load_notes = _load_notes(sandbox, ready)
             student = Student(sandbox, frozenset(ready.names))
             outcomes = run_hidden_tests(Grading(student, extraction))
             _log_isolation(sandbox)
-    return outcomes, [*found.notes, *extraction.notes]
+    return outcomes, [*found.notes, *extraction.notes, *load_notes]
+
+
+def _load_notes(sandbox: Sandbox, ready: Ready) -> list[str]:
+    """What went wrong while the student's definitions were loaded, in their words."""
+    if ready.error is not None:
+        return [f"Loading your notebook's definitions failed: {ready.error.type}: "
+                f"{ready.error.message}"[:500]]
+    reply = sandbox.call("load_failures")
+    failures = reply.value if reply.ok and isinstance(reply.value, list) else []
+    return [f"While loading your notebook's definitions, {f}" for f in failures
+            if isinstance(f, str)]
 
 
 def _restrict(paths: list[Path]) -> None:

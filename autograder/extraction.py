@@ -21,10 +21,11 @@ _BUILTINS = frozenset(dir(builtins))
 # `from M import f` makes f callable in constants only for these: importing a
 # helper from the notebook's own packages (`from data import load_dataset`) must
 # not make `data = load_dataset()` look like a constant.
-# Imports that only serve the notebook's data loading and plots: skipped, because
-# graded functions never need them and matplotlib alone costs ~0.4 s per worker.
-_NOTEBOOK_ONLY = frozenset({"matplotlib", "linclass", "data", "threadpoolctl", "IPython",
-                            "tqdm", "seaborn"})
+# Imports that only serve the notebook's data loading and plots, or the nbgrader bridge of
+# its hidden test cells: skipped, because graded functions never need them and matplotlib
+# alone costs ~0.4 s per worker.
+_NOTEBOOK_ONLY = frozenset({"matplotlib", "linclass", "data", "autograder", "threadpoolctl",
+                            "IPython", "tqdm", "seaborn"})
 _PURE_MODULES = frozenset({"numpy", "math", "cmath", "itertools", "functools", "operator",
                            "collections", "fractions", "decimal", "string", "re", "typing"})
 
@@ -42,7 +43,8 @@ class Chunk:
 @dataclass(frozen=True)
 class Extraction:
     chunks: tuple[Chunk, ...]
-    notes: tuple[str, ...]     # cells skipped and why, for the grader's log
+    notes: tuple[str, ...]     # cells skipped and why, shown to the student
+    future: tuple[str, ...] = ()  # `from __future__ import` features, for every chunk
 
 
 def read_notebook(path: Path) -> dict:
@@ -73,6 +75,7 @@ def extract(notebook: dict) -> Extraction:
     chunks: list[Chunk] = []
     notes: list[str] = []
     scope = _Scope()
+    future: set[str] = set()
     for index, cell in enumerate(notebook["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -80,8 +83,14 @@ def extract(notebook: dict) -> Extraction:
         if note:
             notes.append(note)
         if tree is not None:
+            future.update(_future_features(tree))
             chunks.extend(_kept(tree, source, index, grade_id(cell), scope))
-    return Extraction(tuple(chunks), tuple(notes))
+    return Extraction(tuple(chunks), tuple(notes), tuple(sorted(future)))
+
+
+def _future_features(tree: ast.Module) -> set[str]:
+    return {alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
+            and node.module == "__future__" for alias in node.names}
 
 
 @dataclass
@@ -144,6 +153,8 @@ def _is_constant(node: ast.stmt, scope: _Scope) -> bool:
     """
     if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
         return False
+    if isinstance(node.value, ast.Lambda):
+        return True  # `f = lambda x: ...` is a definition: its body runs only when called
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     if not all(isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Store))
                for t in targets for n in ast.walk(t)):
@@ -181,19 +192,23 @@ def _bound_names(node: ast.stmt) -> set[str]:
 # tracebacks read "cell 12, line 4", and a failing chunk (an import of the
 # notebook's plotting helpers, say) does not stop the ones after it.
 _LOADER = '''\
-def _load_chunks(chunks):
+def _load_chunks(chunks, features):
+    import __future__
     import linecache
+    flags = 0
+    for feature in features:
+        flags |= getattr(__future__, feature).compiler_flag
     failures = []
     for name, text in chunks:
         linecache.cache[name] = (len(text), None, text.splitlines(True), name)
         try:
-            exec(compile(text, name, "exec", dont_inherit=True), globals())
+            exec(compile(text, name, "exec", flags, dont_inherit=True), globals())
         except (Exception, SystemExit) as exc:
             failures.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
     return failures
 
 
-_load_failures = _load_chunks(%r)
+_load_failures = _load_chunks(%r, %r)
 del _load_chunks
 '''
 
@@ -201,4 +216,4 @@ del _load_chunks
 def worker_source(extraction: Extraction) -> str:
     """One Python source that defines what the extraction kept, chunk by chunk."""
     chunks = [(f"cell {c.cell}", "\n" * (c.line - 1) + c.source) for c in extraction.chunks]
-    return _LOADER % (chunks,)
+    return _LOADER % (chunks, extraction.future)

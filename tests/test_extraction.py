@@ -121,3 +121,17 @@ def test_worker_source_runs_chunks_independently() -> None:
                                     "import numpy as np\nTABLE = {}\nTABLE['k'] = 2"])
 def test_assignments_into_other_objects_are_not_constants(source: str) -> None:
     assert not any(s.startswith(("np.x", "TABLE['k']")) for s in kept_sources(notebook(source)))
+
+
+def test_lambdas_are_definitions() -> None:
+    assert kept_sources(notebook("rel = lambda a, b: abs(a - b)")) == ["rel = lambda a, b: abs(a - b)"]
+
+
+def test_future_annotations_apply_to_every_chunk() -> None:
+    nb = notebook("from __future__ import annotations",
+                  "class Node:\n    def child(self) -> Node:\n        return self")
+    extraction = extract(nb)
+    assert extraction.future == ("annotations",)
+    namespace: dict = {}
+    exec(worker_source(extraction), namespace)  # noqa: S102 -- our own test input
+    assert namespace["_load_failures"] == [] and "Node" in namespace
