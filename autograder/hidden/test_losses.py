@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import types
 
 import numpy as np
@@ -92,11 +93,14 @@ def check_no_loops(source: Extraction, name: str) -> None:
         raise Mismatch(f"{name} should use no Python loop, but it has {', '.join(loops)}")
 
 
+SPEED_PROBLEM = (99, 300, 400, 10, 0.01)  # seed, N, D, C, W scale
+
+
 def time_per_call(student: Student, ref: types.ModuleType, name: str, calls: int) -> float:
-    """Seconds per call of `name`, timed by the grader: the best of 3 requests of `calls`
-    calls each, minus the best of 3 empty requests with the same arrays (fork and
+    """Seconds per call of the student's `name`, timed by the grader: the best of 3 requests
+    of `calls` calls each, minus the best of 3 empty requests with the same arrays (fork and
     transfer). Every returned loss is checked, so the calls must really happen."""
-    W, X, y = problem(99, 300, 400, 10, 0.01)
+    W, X, y = problem(*SPEED_PROBLEM)
     regs = [1e-3 * (k + 1) for k in range(calls)]
 
     def best(regs: list[float]) -> float:
@@ -111,18 +115,27 @@ def time_per_call(student: Student, ref: types.ModuleType, name: str, calls: int
     return max(best(regs) - best([]), 1e-6) / calls
 
 
+def naive_time(ref: types.ModuleType, naive: str) -> float:
+    """Seconds per call of the reference's loop version, here in the grader: the yardstick,
+    the same for every student (their own naive version may be wrong or missing)."""
+    W, X, y = problem(*SPEED_PROBLEM)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        getattr(ref, naive)(W, X, y, 1e-3)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def check_faster(student: Student, ref: types.ModuleType, vectorized: str) -> None:
-    """A loop-free version runs 10-70x faster than the naive one; 3x leaves room for noise."""
+    """A loop-free version runs 10-20x faster than a loop version; 3x leaves room for noise."""
     naive = vectorized.replace("vectorized", "naive")
-    try:
-        t_naive = time_per_call(student, ref, naive, 2)
-    except Mismatch as failure:
-        raise Mismatch(f"The speed check compares with a working {naive}: {failure}") from None
     t_vectorized = time_per_call(student, ref, vectorized, 10)
+    t_naive = naive_time(ref, naive)
     if t_naive / t_vectorized < 3:
-        raise Mismatch(f"{vectorized} took {t_vectorized * 1e3:.2f} ms per call and {naive} "
-                       f"{t_naive * 1e3:.2f} ms: only {t_naive / t_vectorized:.1f}x faster "
-                       "(expected at least 3x)")
+        raise Mismatch(f"{vectorized} took {t_vectorized * 1e3:.2f} ms per call, and a "
+                       f"straightforward loop version ({naive}) {t_naive * 1e3:.2f} ms: only "
+                       f"{t_naive / t_vectorized:.1f}x faster (expected at least 3x)")
 
 
 def test_svm_naive_loss(student, ref):
@@ -152,7 +165,7 @@ def test_svm_vectorized_has_no_loops(student, ref, source):
 
 
 def test_svm_vectorized_is_faster(student, ref):
-    """At least 3x faster than svm_loss_naive on N = 300, D = 400, C = 10."""
+    """At least 3x faster than a loop version of the loss, on N = 300, D = 400, C = 10."""
     require_correct(student, ref, "svm_loss_vectorized", "speed")
     check_faster(student, ref, "svm_loss_vectorized")
 
@@ -194,6 +207,6 @@ def test_softmax_vectorized_has_no_loops(student, ref, source):
 
 
 def test_softmax_vectorized_is_faster(student, ref):
-    """At least 3x faster than softmax_loss_naive on N = 300, D = 400, C = 10."""
+    """At least 3x faster than a loop version of the loss, on N = 300, D = 400, C = 10."""
     require_correct(student, ref, "softmax_loss_vectorized", "speed")
     check_faster(student, ref, "softmax_loss_vectorized")
