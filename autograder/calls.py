@@ -48,16 +48,17 @@ class Student:
         if reply.status == "timeout":
             self._hung.add(label)
         if reply.status != "ok":
-            raise CodeFailed(explain(label, reply))
+            raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout))
         return reply
 
 
-def explain(label: str, reply: Reply) -> str:
+def explain(label: str, reply: Reply, limit: float) -> str:
     """One paragraph on why a call failed, naming the student's function."""
     if reply.status == "error":
         return _raised(label, reply)
     if reply.status == "timeout":
-        return f"{label} did not finish within {reply.elapsed:.0f} s: is there an infinite loop?"
+        # The limit, not the measured time: the same submission gets the same words.
+        return f"{label} did not finish within {limit:g} s: is there an infinite loop?"
     if reply.status == "crashed":
         return (f"The process running {label} died ({reply.error_message}): "
                 "did it exhaust memory, call sys.exit or os._exit?")
