@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 import traceback
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from autograder.extraction import Extraction
 from autograder.feedback import Mismatch
 
 HIDDEN = Path(__file__).resolve().parent / "hidden"
+_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,16 @@ def run_hidden_tests(grading: Grading, tests: Path = HIDDEN) -> dict[str, Outcom
     collector = _Collector(grading)
     args = [str(tests), "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tests),
             "-W", "ignore"]
-    with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main(args, plugins=[collector])
+    # Only our plugin: scanning every installed package for pytest plugins cost ~0.5 s a grade
+    # here, and a plugin installed beside the grader has no business in grading.
+    autoload = os.environ.get(_AUTOLOAD)
+    os.environ[_AUTOLOAD] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            pytest.main(args, plugins=[collector])
+    finally:
+        if autoload is None:
+            del os.environ[_AUTOLOAD]
+        else:
+            os.environ[_AUTOLOAD] = autoload
     return collector.outcomes
