@@ -1,0 +1,1 @@
+"""Benchmarks of the kit: see bench/run_all.py."""
