@@ -13,6 +13,11 @@ import os
 import sys
 from pathlib import Path
 
+# Before numpy loads: the grader's products are tiny, and OpenBLAS's idle threads spinning
+# beside the worker cost a third of the CPU time of a batch (62.5 s -> 42.7 s for 100 here).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 from autograder import batch, package, results
 from autograder.engine import grade
 from autograder.errors import SubmissionError
