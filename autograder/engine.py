@@ -49,7 +49,7 @@ def grade(submission: Path, results_path: Path | None, options: Options | None =
     options = options or Options()
     start = time.perf_counter()
     try:
-        outcomes, notes = _grade(submission, options, results_path)
+        outcomes, notes = _grade(submission, options)
     except SubmissionError as problem:
         outcomes, notes = _all_failed(str(problem), grader_error=False), [str(problem)]
     except GraderError as problem:
@@ -62,8 +62,7 @@ def grade(submission: Path, results_path: Path | None, options: Options | None =
     return document
 
 
-def _grade(submission: Path, options: Options, results_path: Path | None
-           ) -> tuple[dict[str, Outcome], list[str]]:
+def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list[str]]:
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         found = locate(submission, Path(scratch))
         extraction = extract(found.notebook)
