@@ -20,7 +20,10 @@ class Mismatch(AssertionError):
 
 def close(a: Any, b: Any, rtol: float, atol: float) -> bool:
     """True when two numbers or arrays of one shape agree within rtol/atol."""
-    a_arr, b_arr = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    try:
+        a_arr, b_arr = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):  # the student's side is not numeric at all
+        return False
     return a_arr.shape == b_arr.shape and bool(np.allclose(a_arr, b_arr, rtol=rtol, atol=atol))
 
 

@@ -51,10 +51,6 @@ F_SETPIPE_SZ = 1031
 STARTUP_GRACE = 20.0   # interpreter start + numpy import, before any student code runs
 LOAD_GRACE = 1.0       # past the load timeout, for code that swallows the harness's alarm
 MAX_DEATHS = 5         # consecutive worker deaths before giving up on restarts
-_PROBE_CODE = ("import json, os, sys, numpy\n"
-               "print(json.dumps({'site': os.path.dirname(os.path.dirname(numpy.__file__)),"
-               " 'version': list(sys.version_info[:2]), 'numpy': numpy.__version__}))")
-_site_cache: dict[tuple[str, int], list[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -247,7 +243,6 @@ class Sandbox:
         self._tmp: str | None = None
         self._plan: Plan | None = None
         self._lease: isolation.UidLease | None = None
-        self._site: list[str] = []
         self._token = ""
         self._netns: str | None = None
         self._closed = False
@@ -276,16 +271,15 @@ class Sandbox:
         return self.ready
 
     def _prepare(self) -> None:
-        """Layers, temp dirs, interpreter check, protected-path check, uid lease."""
+        """Layers, temp dirs, protected-path check, uid lease."""
         hardened = isolation.harden_grader()
         self._plan = plan = isolation.make_plan(self.limits, drop_privileges=self.drop_privileges,
                                                 user_name=self.user_name)
         self.skipped = list(plan.skipped)
         # The lease first: while we hold it, no other sandbox of this uid sweeps the uid's
-        # processes, and our interpreter probe below runs as that uid.
+        # processes.
         lease = self._take_lease(plan)
         self._tmp = self._make_dirs(plan)
-        self._site = self._check_python(plan)
         self.layers = hardened + plan.layers + [lease]
         self._check_protected(plan)
 
@@ -322,32 +316,11 @@ class Sandbox:
             os.chown(work, plan.user.uid, plan.user.gid)
         return tmp
 
-    def _probe_env(self) -> tuple[str, dict[str, str]]:
-        work = os.path.join(self._tmp, "work")
-        return work, isolation.clean_env(work, os.urandom(8).hex())
-
-    def _check_python(self, plan: Plan) -> list[str]:
-        """The sandbox user must be able to run the interpreter with numpy: find numpy's dir."""
-        key = (self.python, plan.user.uid if plan.user else os.geteuid())
-        if key in _site_cache:
-            return _site_cache[key]
-        work, env = self._probe_env()
-        try:
-            done = subprocess.run([self.python, "-I", "-c", _PROBE_CODE], cwd=work, env=env,
-                                  preexec_fn=plan.apply, capture_output=True, timeout=120,
-                                  check=False)
-            info = json.loads(done.stdout) if done.returncode == 0 else None
-            why = done.stderr.decode(errors="replace").strip()[-500:]
-        except (OSError, subprocess.SubprocessError, ValueError) as e:
-            info, why = None, str(e)
-        if type(info) is not dict or tuple(info.get("version", ())) < (3, 10):
-            raise GraderError(self._python_problem(plan, why or f"unexpected output {info}"))
-        _site_cache[key] = [info["site"]]
-        return _site_cache[key]
-
-    def _python_problem(self, plan: Plan, why: str) -> str:
-        who = f"the sandbox user {plan.user.name!r}" if plan.user else "the worker"
-        hint = f" Fix: {PROVISION_HINT}." if plan.user else ""
+    def _python_problem(self, why: str) -> str:
+        """What to tell the TA when the worker's interpreter does not start with numpy."""
+        plan = self._plan
+        who = f"the sandbox user {plan.user.name!r}" if plan and plan.user else "the worker"
+        hint = f" Fix: {PROVISION_HINT}." if plan and plan.user else ""
         return f"{who} cannot run {self.python} with numpy (Python 3.10+): {why}.{hint}"
 
     def _take_lease(self, plan: Plan) -> str:
@@ -389,7 +362,7 @@ class Sandbox:
         except (OSError, subprocess.SubprocessError) as e:
             for fd in (req_w, rep_r, err_r):
                 os.close(fd)
-            raise GraderError(f"could not start the worker: {e}") from e
+            raise GraderError(self._python_problem(str(e))) from e
         finally:
             for fd in (req_r, rep_w, err_w):
                 os.close(fd)
@@ -406,7 +379,7 @@ class Sandbox:
     def _popen(self, stdin: int, stdout: int, stderr: int) -> subprocess.Popen:
         """``python -I -S -B harness.py SOURCE CONFIG``: -S skips site (no .pth files, no
         editable installs of the grader), so only numpy's own dir is added to sys.path."""
-        cfg = {"site": self._site, "load_timeout": self.load_timeout,
+        cfg = {"load_timeout": self.load_timeout,
                "max_frame": self.limits.max_frame, "output_limit": self.limits.output_chars}
         cmd = [self.python, "-I", "-S", "-B", os.path.join(self._tmp, "worker", "harness.py"),
                os.path.join(self._tmp, "submission.py"), json.dumps(cfg)]
@@ -427,9 +400,12 @@ class Sandbox:
             if type(hello) is not dict or hello.get("kind") != "hello":
                 raise protocol.ProtocolError("no hello from the worker")
         except (_Timeout, _Eof, protocol.ProtocolError) as e:
-            log = w.log_text()
+            log = w.log_text().strip()
             self._stop_worker()
-            raise GraderError(f"the worker failed to start ({type(e).__name__}): {log}") from e
+            # Before "hello" no student code has run: a missing numpy, an old Python or an
+            # interpreter the sandbox user cannot execute.
+            why = log.splitlines()[-1] if log else f"no hello ({type(e).__name__})"
+            raise GraderError(self._python_problem(why)) from e
         # The harness interrupts a slow load itself; the extra second is for stubborn code.
         return self._await_ready(w, t0, time.monotonic() + self.load_timeout + LOAD_GRACE)
 

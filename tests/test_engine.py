@@ -112,11 +112,10 @@ JOBS["speed-margin"] = Job("speed-margin", submission="speed_margin")
 # ---------------------------------------------------------------- in a lane
 
 def _warm_up(nice: int = 0) -> None:
-    """Start one sandbox, so that the lane's interpreter check is done and cached.
+    """Start one sandbox, so that the lane's first grade pays no cold start.
 
-    Sandbox._check_python runs as the sandbox user before the sandbox takes its uid
-    lease, so any other sandbox starting on the machine may sweep it away (a grader
-    error: "cannot run ... with numpy"): retried here, once per lane.
+    Another sandbox of the same uid starting meanwhile may sweep this one away (a grader
+    error): retried here, once per lane.
     """
     from autograder.errors import GraderError
     from autograder.sandbox import Sandbox

@@ -1,8 +1,13 @@
-"""Inputs of the hidden tests."""
+"""Inputs of the hidden tests, and the student's answers on the loss cases, asked once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from autograder.calls import Student
+from autograder.feedback import Mismatch
 
 
 def problem(seed: int, N: int, D: int, C: int, scale: float = 1.0):
@@ -32,3 +37,32 @@ LOSS_CASES = [
     (11, 4, 4, 1.5, 0.3),
     (30, 40, 10, 1e3, 0.01),
 ]
+
+
+class LossAnswers:
+    """The student's return value of each loss function on each of LOSS_CASES.
+
+    The value test and the gradient test of a function read the same call: one
+    request per case instead of two. A failed call fails every test that reads it,
+    each with the same message.
+    """
+
+    def __init__(self, student: Student) -> None:
+        self._student = student
+        self._answers: dict[tuple[str, int], Any] = {}
+        self._failures: dict[tuple[str, int], Mismatch] = {}
+
+    def get(self, name: str, case: int) -> Any:
+        """What `name` returned on LOSS_CASES[case]; raises the call's Mismatch again."""
+        key = (name, case)
+        if key not in self._answers and key not in self._failures:
+            N, D, C, reg, scale = LOSS_CASES[case]
+            W, X, y = problem(case, N, D, C, scale)
+            try:
+                self._answers[key] = self._student.call(name, W, X, y, reg)
+            except Mismatch as failure:
+                self._failures[key] = failure
+        if key in self._failures:
+            failure = self._failures[key]
+            raise type(failure)(*failure.args)
+        return self._answers[key]

@@ -13,6 +13,7 @@ import pytest
 
 from autograder.calls import Student
 from autograder.extraction import Extraction
+from autograder.hidden.cases import LossAnswers
 from autograder.reference import load_reference
 from autograder.runner import GRADING
 
@@ -30,3 +31,8 @@ def source(request: pytest.FixtureRequest) -> Extraction:
 @pytest.fixture(scope="session")
 def ref() -> types.ModuleType:
     return load_reference()
+
+
+@pytest.fixture(scope="session")
+def answers(student: Student) -> LossAnswers:
+    return LossAnswers(student)

@@ -26,9 +26,32 @@ from typing import Any
 
 
 def _script_paths() -> None:
-    """As a script under ``-I -S``: put our siblings first and the grader-given numpy dirs last."""
+    """As a script under ``-I -S``: our siblings first, then the one site dir holding numpy.
+
+    -S keeps site-packages off sys.path (no .pth files run, no editable installs of the
+    grader appear); numpy's directory alone is added back, found here rather than by a
+    separate probe process (one interpreter start less per grade).
+    """
+    import site
+
+    if sys.version_info < (3, 10):  # noqa: UP036 - the grader may be given any interpreter
+        sys.exit(f"the worker needs Python 3.10+, this is {sys.version.split()[0]}")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    sys.path.extend(d for d in json.loads(sys.argv[2]).get("site", []) if d not in sys.path)
+    for d in [*_venv_site(), *site.getsitepackages()]:
+        if os.path.isfile(os.path.join(d, "numpy", "__init__.py")):
+            sys.path.append(d)
+            return
+
+
+def _venv_site() -> list[str]:
+    """The virtual environment's site-packages, if the interpreter is one's: under -S,
+    site.py never reads pyvenv.cfg, so sys.prefix is still the base interpreter's."""
+    bin_dir = os.path.dirname(sys.executable)
+    for env in (bin_dir, os.path.dirname(bin_dir)):
+        if os.path.isfile(os.path.join(env, "pyvenv.cfg")):
+            return [os.path.join(env, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}",
+                                 "site-packages")]
+    return []
 
 
 if __package__:
@@ -261,44 +284,62 @@ def serve(req: int, rep: int, sub: types.ModuleType, cfg: dict) -> None:
         if payload is None:
             _exit(0)
         msg = protocol.decode_payload(payload)
-        protocol.write_all(rep, handle(msg, sub, registry, cfg, (req, rep)))
+        frame, pid = handle(msg, sub, registry, cfg, (req, rep))
+        protocol.write_all(rep, frame)
+        # After the reply: the call's teardown overlaps the grader's checks of its result,
+        # and the next request is read only once every process of this call is gone.
+        if pid is not None:
+            end_call(pid)
 
 
 def handle(msg: Any, sub: types.ModuleType, registry: dict, cfg: dict,
-           private: tuple[int, int]) -> bytes:
-    """One request -> one reply frame (from the forked child, or a crash report)."""
+           private: tuple[int, int]) -> tuple[bytes, int | None]:
+    """One request -> one reply frame (from the forked child, or a crash report), and
+    the pid of the call's child when there was one."""
     if type(msg) is not dict or msg.get("kind") != "call":
-        return protocol.encode_frame(_reply(None, "error", error=_error("BadRequest", "?")))
+        return protocol.encode_frame(_reply(None, "error", error=_error("BadRequest", "?"))), None
     rid = msg.get("id")
     probe = registry.get(msg.get("probe"))
     if probe is None:
         err = _error("UnknownProbe", f"no probe named {msg.get('probe')!r}")
-        return protocol.encode_frame(_reply(rid, "error", error=err))
-    frame, why = run_in_child(probe, msg, sub, cfg, private)
+        return protocol.encode_frame(_reply(rid, "error", error=err)), None
+    frame, why, pid = run_in_child(probe, msg, sub, cfg, private)
     if frame is None:
-        return protocol.encode_frame(_reply(rid, "crashed", error=_error("Crashed", why)))
-    return frame
+        frame = protocol.encode_frame(_reply(rid, "crashed", error=_error("Crashed", why)))
+    return frame, pid
 
 
 def run_in_child(probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
-                 private: tuple[int, int]) -> tuple[bytes | None, str]:
-    """Fork, run the probe in the child, return its reply frame or why there is none."""
+                 private: tuple[int, int]) -> tuple[bytes | None, str, int | None]:
+    """Fork, run the probe in the child: its reply frame or why there is none, and its pid
+    (still to be ended with `end_call`)."""
     r, w = _pipe()
     try:
         pid = _fork()
     except OSError as e:
         _close(r)
         _close(w)
-        return None, f"could not start the call: {e.strerror}"
+        return None, f"could not start the call: {e.strerror}", None
     if pid == 0:
         _close(r)
         _child(w, probe, msg, sub, cfg, private)
     _close(w)
     try:
-        return _collect(r, pid, cfg["max_frame"])
+        return (*_collect(r, pid, cfg["max_frame"]), pid)
     finally:
         _close(r)
-        _kill_group(pid)
+
+
+def end_call(pid: int) -> None:
+    """Kill the call's child (it may linger after replying), reap it, then its group."""
+    try:
+        done, _ = _waitpid(pid, os.WNOHANG)
+        if not done:  # still our unreaped child, so its pid cannot have been reused
+            _kill(pid, signal.SIGKILL)
+            _waitpid(pid, 0)
+    except ChildProcessError:  # reaped already: the call died without replying
+        pass
+    _kill_group(pid)
 
 
 def _kill_group(pgid: int) -> None:
@@ -381,10 +422,9 @@ def _collect(r: int, pid: int, max_frame: int) -> tuple[bytes | None, str]:
             try:
                 frames = reader.feed(data)
             except protocol.ProtocolError as e:
-                return _finish(pid, None, f"invalid reply: {e}")
+                return None, f"invalid reply: {e}"
             if frames:
-                whole = protocol.LENGTH.pack(len(frames[0])) + frames[0]
-                return _finish(pid, whole, "")
+                return protocol.LENGTH.pack(len(frames[0])) + frames[0], ""
             continue
         if data is None and status is None:
             done, st = _waitpid(pid, os.WNOHANG)
@@ -401,19 +441,6 @@ def _read_some(fd: int) -> bytes | None:
         return _read(fd, 1 << 20)
     except BlockingIOError:
         return None
-
-
-def _finish(pid: int, frame: bytes | None, why: str) -> tuple[bytes | None, str]:
-    """Make sure the child is gone (it may linger after writing) and reap it."""
-    try:
-        _kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        _waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-    return frame, why
 
 
 def _describe_status(status: int) -> str:
