@@ -18,9 +18,8 @@ class CodeFailed(Mismatch):
 
 
 class Student:
-    def __init__(self, sandbox: Sandbox, defined: frozenset[str]) -> None:
+    def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
-        self.defined = defined          # top-level names the submission defines
         # A function that hung once is not called again: one infinite loop must not
         # cost its timeout once per test and stall a whole batch.
         self._hung: set[str] = set()

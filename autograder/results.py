@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autograder.files import write_atomic
 from autograder.rubric import ITEMS, STDOUT_VISIBILITY, VISIBILITY
-from autograder.runner import Outcome
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One hidden test's result, as the runner saw it."""
+
+    passed: bool
+    message: str          # what the student reads
+    grader_error: bool    # True when the grader, not the student's code, failed
+    seconds: float
+
 
 NOT_RUN = Outcome(False, "This test did not run: the grader failed before it. Please tell the "
                   "course staff.", True, 0.0)

@@ -20,6 +20,7 @@ import pytest
 from autograder.calls import Student
 from autograder.extraction import Extraction
 from autograder.feedback import Mismatch
+from autograder.results import Outcome
 
 HIDDEN = Path(__file__).resolve().parent / "hidden"
 _AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
@@ -34,14 +35,6 @@ class Grading:
 
 
 GRADING = pytest.StashKey[Grading]()
-
-
-@dataclass(frozen=True)
-class Outcome:
-    passed: bool
-    message: str          # what the student reads
-    grader_error: bool    # True when the grader, not the student's code, failed
-    seconds: float
 
 
 class _Collector:

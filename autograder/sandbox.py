@@ -246,6 +246,7 @@ class Sandbox:
         self._token = ""
         self._netns: str | None = None
         self._closed = False
+        self._launched: float | None = None  # monotonic time of the first worker's spawn
 
     # ------------------------------------------------------------ lifecycle
 
@@ -255,16 +256,29 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self) -> Ready:
-        """Prepare isolation, start the worker and load the submission (once)."""
-        if self.ready is not None:
-            return self.ready
+    def launch(self) -> None:
+        """Prepare isolation and start the worker without waiting for it: whatever the
+        grader does next overlaps the worker's start (interpreter, numpy, submission)."""
+        if self._launched is not None or self.ready is not None:
+            return
         if self._closed:
             raise GraderError("sandbox already closed")
         atexit.register(self.close)  # a forgotten close() still kills the submission's processes
         try:
             self._prepare()
-            self.ready = self._spawn_and_load()
+            self._launched = time.monotonic()
+            self._worker = self._spawn()
+        except BaseException:
+            self.close()
+            raise
+
+    def start(self) -> Ready:
+        """Launch if not yet done and wait until the submission is loaded (once)."""
+        if self.ready is not None:
+            return self.ready
+        self.launch()
+        try:
+            self.ready = self._await_load(self._worker, self._launched)
         except BaseException:
             self.close()
             raise
@@ -394,7 +408,11 @@ class Sandbox:
     def _spawn_and_load(self) -> Ready:
         """Start a worker and wait for hello + ready; a death here is fatal for the session."""
         t0 = time.monotonic()
-        self._worker = w = self._spawn()
+        self._worker = self._spawn()
+        return self._await_load(self._worker, t0)
+
+    def _await_load(self, w: _Worker, t0: float) -> Ready:
+        """The worker's hello, then the loaded submission's ready message."""
         try:
             hello = self._next_message(w, t0 + STARTUP_GRACE, lambda m: True)
             if type(hello) is not dict or hello.get("kind") != "hello":

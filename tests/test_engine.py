@@ -232,7 +232,7 @@ def _speed_ratios(rounds: int = 5) -> list[float]:
     source = worker_source(extract(read_notebook(notebooks.REFERENCE)))
     ratios = []
     with Sandbox(source) as sandbox:
-        student = Student(sandbox, frozenset(sandbox.start().names))
+        student = Student(sandbox)
         for _ in range(rounds):
             vectorized = time_per_call(student, ref, "svm_loss_vectorized", 10)
             ratios.append(naive_time(ref, "svm_loss_naive") / vectorized)

@@ -17,8 +17,8 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import nbgrader_bridge as bridge
 from autograder import results, runtime
+from autograder.results import Outcome
 from autograder.rubric import ITEMS
-from autograder.runner import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "solutions" / "linear_classifiers.ipynb"

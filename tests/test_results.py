@@ -10,8 +10,8 @@ import pytest
 
 from autograder import results
 from autograder.engine import grade
+from autograder.results import Outcome
 from autograder.rubric import ITEMS
-from autograder.runner import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
