@@ -13,9 +13,6 @@ submission through nbgrader autograde and otter-grader.
    the fixed cost of one worker call (fork + pipes) on a trivial function.
 3. `python -m autograder grade-all DIR --jobs 2` on 100 notebooks: 60 copies of the
    reference, 10 blank releases, 30 with one of 5 common mistakes.
-   Steps 1 and 3 also time a proposal, interleaved run by run with the kit as it is: the
-   same command with OPENBLAS_NUM_THREADS=1, i.e. the grader's own BLAS on one thread as
-   its worker's already is (environment only; nothing in autograder/ changes).
 4. nbgrader autograde (bench/.venv-nbgrader: the kit's requirements.txt, nbgrader 0.9.6)
    and `otter run` (bench/.venv-otter: otter-grader from PyPI + the kit's numpy,
    matplotlib, threadpoolctl, ipykernel), each on the same reference notebook, which
@@ -47,7 +44,6 @@ from bench import common
 from bench.common import ROOT, Row
 
 GOAL_ONE, GOAL_BATCH = 1.0, 40.0
-PROPOSAL_ENV = {"OPENBLAS_NUM_THREADS": "1"}   # see one_submission() and batch()
 NOTEBOOK = common.SOLUTIONS
 # (grade_id, text in the reference, replacement): mistakes students make.
 MISTAKES = {
@@ -118,14 +114,10 @@ def one_submission(repeats: int) -> tuple[list[Row], dict]:
     env = common.kit_env()
     py = sys.executable
     cmd = [py, "-m", "autograder", "grade", str(NOTEBOOK)]
-    # The proposal: the grader's own BLAS on one thread, as the worker's already is.
-    one_blas = {**env, **PROPOSAL_ENV}
     walls, cpus, spoiled, failures = [], [], 0, []
-    proposal, proposal_cpus = [], []
     while len(walls) < repeats:
         wall, cpu, done = timed_cpu(cmd, env)
-        wall2, cpu2, done2 = timed_cpu(cmd, one_blas)
-        if "100 / 100" not in done.stdout or "100 / 100" not in done2.stdout:  # spoiled_note()
+        if "100 / 100" not in done.stdout:  # spoiled_note()
             spoiled += 1
             failures.append(done.stdout[-3000:] + done.stderr[-3000:])
             if spoiled > 3 * repeats:
@@ -133,8 +125,6 @@ def one_submission(repeats: int) -> tuple[list[Row], dict]:
             continue
         walls.append(wall)
         cpus.append(cpu)
-        proposal.append(wall2)
-        proposal_cpus.append(cpu2)
     worker_py = os.environ.get(common.WORKER_PYTHON_ENV) or py
     find_site = "import numpy, os; print(os.path.dirname(os.path.dirname(numpy.__file__)))"
     site = subprocess.run([worker_py, "-I", "-c", find_site], capture_output=True, text=True,
@@ -169,14 +159,6 @@ def one_submission(repeats: int) -> tuple[list[Row], dict]:
     per_call = call_overhead(repeats)
     import_mods = import_profile(py, env)
     rows, details = summarize_one(walls, cpus, startup, probes, per_call, import_mods)
-    rows.insert(1, Row("grading", "  proposal: same with OPENBLAS_NUM_THREADS=1 (wall)",
-                       common.median(proposal), "s", samples=proposal,
-                       note=f"CPU {common.median(proposal_cpus):.2f} s; the grader's BLAS on one "
-                       "thread like its worker's; runs interleaved with the line above"))
-    print(f"\nproposal, the CLI with OPENBLAS_NUM_THREADS=1: {common.median(proposal):.3f} s, "
-          f"CPU {common.median(proposal_cpus):.3f} s (baseline {common.median(walls):.3f} s, "
-          f"CPU {common.median(cpus):.3f} s; runs interleaved)")
-    details["proposal_one_blas"] = {"walls": proposal, "cpus": proposal_cpus}
     details["spoiled_runs"] = spoiled
     details["spoiled_output"] = failures
     return rows, details
@@ -297,45 +279,34 @@ def summarize_one(walls, cpus, startup, probes, per_call, import_mods):
 def batch(repeats: int, jobs: int = 2) -> tuple[list[Row], dict]:
     env = common.kit_env()
     walls, cpus, scores = [], [], {}
-    p_walls, p_cpus = [], []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         source = Path(tmp) / "submissions"
         kinds = make_batch(source)
         for k in range(repeats):
-            for label, run_env, w, c in (("as is", env, walls, cpus),
-                                         ("proposal OPENBLAS_NUM_THREADS=1",
-                                          {**env, **PROPOSAL_ENV}, p_walls, p_cpus)):
-                out = Path(tmp) / f"graded{k}"
-                cmd = [sys.executable, "-m", "autograder", "grade-all", str(source), "--out",
-                       str(out), "--jobs", str(jobs)]
-                wall, cpu, _ = timed_cpu(cmd, run_env)
-                w.append(wall)
-                c.append(cpu)
-                print(f"  batch of {len(kinds)}, {label}, run {k + 1}/{repeats}: {wall:.1f} s "
-                      f"wall, {cpu:.1f} CPU s", flush=True)
-                with open(out / "gradebook.csv") as f:
-                    for row in csv.DictReader(f):
-                        kind = kinds[row["id"] + ".ipynb"]
-                        scores.setdefault(kind, set()).add(float(row["total"]))
-                shutil.rmtree(out)
+            out = Path(tmp) / f"graded{k}"
+            cmd = [sys.executable, "-m", "autograder", "grade-all", str(source), "--out",
+                   str(out), "--jobs", str(jobs)]
+            wall, cpu, _ = timed_cpu(cmd, env)
+            walls.append(wall)
+            cpus.append(cpu)
+            print(f"  batch of {len(kinds)}, run {k + 1}/{repeats}: {wall:.1f} s wall, "
+                  f"{cpu:.1f} CPU s", flush=True)
+            with open(out / "gradebook.csv") as f:
+                for row in csv.DictReader(f):
+                    kind = kinds[row["id"] + ".ipynb"]
+                    scores.setdefault(kind, set()).add(float(row["total"]))
+            shutil.rmtree(out)
     med = common.median(walls)
     n = len(kinds)
     print(f"\nbatch of {n} with {jobs} jobs: median {med:.1f} s (range {common.spread(walls)}); "
           f"CPU {common.median(cpus):.1f} s = {common.median(cpus) / n:.2f} CPU s per "
           f"submission; {med * jobs / n:.2f} job-seconds per submission")
     print("scores by kind: " + ", ".join(f"{k} {sorted(v)}" for k, v in scores.items()))
-    p_med = common.median(p_walls)
-    print(f"proposal OPENBLAS_NUM_THREADS=1: median {p_med:.1f} s, CPU "
-          f"{common.median(p_cpus) / n:.2f} CPU s per submission (runs interleaved)")
     rows = [Row("grading", f"{n} submissions, grade-all --jobs {jobs} (wall)", med, "s",
                 GOAL_BATCH, samples=walls,
                 note=f"{common.median(cpus) / n:.2f} CPU s per submission; "
-                f"floor at {jobs} cores: {common.median(cpus) / jobs:.0f} s"),
-            Row("grading", "  proposal: same with OPENBLAS_NUM_THREADS=1 (wall)", p_med, "s",
-                samples=p_walls, note=f"{common.median(p_cpus) / n:.2f} CPU s per submission; "
-                "runs interleaved with the line above")]
+                f"floor at {jobs} cores: {common.median(cpus) / jobs:.0f} s")]
     return rows, {"walls": walls, "cpus": cpus, "n": n, "jobs": jobs,
-                  "proposal_one_blas": {"walls": p_walls, "cpus": p_cpus},
                   "scores": {k: sorted(v) for k, v in scores.items()}}
 
 

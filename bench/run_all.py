@@ -1,4 +1,5 @@
-"""Run every benchmark, then write bench/RESULTS.md and docs/figures/bench.png.
+"""Run every benchmark, then write bench/RESULTS.md, docs/figures/bench.png and README's
+table of goals.
 
 From a fresh clone, one command (kit.py creates .venv from requirements.txt and, as root,
 the grader's worker runtime; the benchmarks create bench/.venv-torch, bench/.venv-nbgrader
@@ -34,6 +35,9 @@ AREAS = {
     "memory": ([], ["--repeats", "2"]),
 }
 RESULTS = ROOT / "bench" / "RESULTS.md"
+README = ROOT / "README.md"
+# README's table of goals sits between these two lines; run_all.py rewrites what is between.
+BEGIN, END = "<!-- bench:goals begin -->", "<!-- bench:goals end -->"
 FIGURE = ROOT / "docs" / "figures" / "bench.png"
 
 
@@ -152,6 +156,29 @@ def training_breakdown(doc: dict | None) -> list[str]:
     return lines
 
 
+def goals_table(docs: dict[str, dict]) -> str:
+    """Every row with a goal: README's summary (RESULTS.md has every figure)."""
+    lines = ["| area | metric | median | goal | met | note |", "|---|---|---|---|---|---|"]
+    for area, doc in docs.items():
+        for r in doc["rows"]:
+            if r["goal"] is not None:
+                met = "yes" if r["met"] else "**NO**"
+                lines.append(f"| {area} | {r['metric'].strip()} | {fmt(r['measured'])} "
+                             f"{r['unit']} | <= {fmt(r['goal'])} {r['unit']} | {met} | "
+                             f"{r['note']} |")
+    return "\n".join(lines)
+
+
+def update_readme(docs: dict[str, dict]) -> None:
+    text = README.read_text()
+    if BEGIN not in text or END not in text:
+        print(f"README.md has no {BEGIN} ... {END} block: its table is not updated")
+        return
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{BEGIN}\n{goals_table(docs)}\n{END}{tail}")
+
+
 def plot(docs: dict[str, dict]) -> None:
     import matplotlib
 
@@ -199,7 +226,9 @@ def main(argv: list[str]) -> int:
         return 1
     RESULTS.write_text(markdown(docs, argv))
     plot(docs)
-    print(f"\nwrote {RESULTS.relative_to(ROOT)} and {FIGURE.relative_to(ROOT)}")
+    update_readme(docs)
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}, {FIGURE.relative_to(ROOT)} and README's "
+          "table of goals")
     if failed:
         print(f"FAILED: {', '.join(failed)}")
     return 1 if failed else 0
