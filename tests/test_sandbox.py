@@ -193,6 +193,17 @@ def test_unusable_interpreter_is_a_grader_error(tmp_path: Path) -> None:
         assert "autograder.runtime provision" in str(err.value)
 
 
+def test_interpreter_without_numpy_is_named(tmp_path: Path) -> None:
+    # A virtual environment of our own interpreter, without numpy: the worker looks for
+    # numpy in the venv's site-packages and the base's, finds none, and the TA is told so.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "env")],
+                   check=True)
+    python = str(tmp_path / "env" / "bin" / "python")
+    with pytest.raises(GraderError, match="cannot run .* No module named 'numpy'"), \
+            Sandbox("x = 1", python=python, drop_privileges=False) as sb:
+        sb.start()
+
+
 def _other_can_run(path: str) -> bool:
     """Could a non-root user reach and execute ``path`` (all parents o+x)?"""
     p = Path(path).resolve()

@@ -37,21 +37,27 @@ def _script_paths() -> None:
     if sys.version_info < (3, 10):  # noqa: UP036 - the grader may be given any interpreter
         sys.exit(f"the worker needs Python 3.10+, this is {sys.version.split()[0]}")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    for d in [*_venv_site(), *site.getsitepackages()]:
+    for d in _site_dirs(site.getsitepackages()):
         if os.path.isfile(os.path.join(d, "numpy", "__init__.py")):
             sys.path.append(d)
             return
 
 
-def _venv_site() -> list[str]:
-    """The virtual environment's site-packages, if the interpreter is one's: under -S,
-    site.py never reads pyvenv.cfg, so sys.prefix is still the base interpreter's."""
+def _site_dirs(base: list[str]) -> list[str]:
+    """Where the interpreter would import packages from. Under -S, site.py never reads a
+    virtual environment's pyvenv.cfg (sys.prefix is still the base interpreter's): done
+    here, keeping the base's dirs only when the venv includes system site packages."""
     bin_dir = os.path.dirname(sys.executable)
     for env in (bin_dir, os.path.dirname(bin_dir)):
-        if os.path.isfile(os.path.join(env, "pyvenv.cfg")):
-            return [os.path.join(env, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}",
-                                 "site-packages")]
-    return []
+        cfg = os.path.join(env, "pyvenv.cfg")
+        if os.path.isfile(cfg):
+            version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+            with open(cfg, encoding="utf-8", errors="replace") as f:
+                pairs = [line.partition("=") for line in f]
+            shared = any(k.strip().lower() == "include-system-site-packages"
+                         and v.strip().lower() == "true" for k, _, v in pairs)
+            return [os.path.join(env, "lib", version, "site-packages"), *(base if shared else [])]
+    return base
 
 
 if __package__:
