@@ -19,6 +19,7 @@ from autograder import results
 from autograder.calls import Student
 from autograder.errors import GraderError, SubmissionError
 from autograder.extraction import extract, worker_source
+from autograder.hidden import HIDDEN
 from autograder.isolation import DEFAULT_USER
 from autograder.results import Outcome
 from autograder.rubric import ITEMS
@@ -27,7 +28,7 @@ from autograder.submission import locate
 
 ROOT = Path(__file__).resolve().parent
 # What the worker's user must not be able to read: the tests, the reference, this code.
-PROTECTED = (ROOT / "hidden", ROOT.parent / "solutions", ROOT)
+PROTECTED = (HIDDEN, ROOT.parent / "solutions", ROOT)
 
 
 @dataclass

@@ -20,9 +20,9 @@ import pytest
 from autograder.calls import Student
 from autograder.extraction import Extraction
 from autograder.feedback import Mismatch
+from autograder.hidden import HIDDEN
 from autograder.results import Outcome
 
-HIDDEN = Path(__file__).resolve().parent / "hidden"
 _AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 

@@ -510,9 +510,9 @@ def test_submission(submission: str, graded) -> None:
 
 # ---------------------------------------------------------------- mistakes
 
-@pytest.mark.parametrize("case", cases(MISTAKES))
-def test_mistake(case: Case, graded) -> None:
-    """Exactly the expected tests fail, each with its hint; the others pass."""
+def failures_of(case: Case, graded) -> tuple[dict, set[str], set[str], dict]:
+    """Grade the case's job; (document, this case's failed tests, speed flakes, result),
+    after checking that no test outside every case of the job failed."""
     job = JOBS[JOB_OF[case.id]]
     result = graded(job.key)
     document = result["document"]
@@ -521,7 +521,13 @@ def test_mistake(case: Case, graded) -> None:
     failing = failed(document) - flakes
     others = failing - frozenset().union(*(c.scope for c in job.cases))
     assert not others, f"tests of no case of {job.key} failed:\n{show(document, others)}"
-    mine = (failing & case.scope) - case.flaky
+    return document, (failing & case.scope) - case.flaky, flakes, result
+
+
+@pytest.mark.parametrize("case", cases(MISTAKES))
+def test_mistake(case: Case, graded) -> None:
+    """Exactly the expected tests fail, each with its hint; the others pass."""
+    document, mine, flakes, result = failures_of(case, graded)
     assert mine == case.fails - case.flaky, (
         f"expected to fail: {sorted(case.fails)}; failed:\n{show(document, mine)}")
     out = outputs(document)
@@ -536,15 +542,7 @@ def test_mistake(case: Case, graded) -> None:
 @pytest.mark.parametrize("case", cases(ALTERNATIVES))
 def test_alternative(case: Case, graded) -> None:
     """A right answer written differently loses nothing."""
-    job = JOBS[JOB_OF[case.id]]
-    result = graded(job.key)
-    document = result["document"]
-    check_document(document)
-    flakes = speed_flakes(document, job.expected)
-    failing = failed(document) - flakes
-    others = failing - frozenset().union(*(c.scope for c in job.cases))
-    assert not others, f"tests of no case of {job.key} failed:\n{show(document, others)}"
-    mine = (failing & case.scope) - case.flaky
+    document, mine, flakes, result = failures_of(case, graded)
     assert not mine, f"a correct {case.cell} lost points:\n{show(document, mine)}"
     timing_xfail(flakes, result)
 

@@ -7,10 +7,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from autograder.hidden import HIDDEN
 from autograder.rubric import ITEMS, TOTAL, VISIBILITY
 
 ROOT = Path(__file__).resolve().parent.parent
-HIDDEN = ROOT / "autograder" / "hidden"
 
 
 def hidden_tests() -> dict[str, ast.FunctionDef]:
