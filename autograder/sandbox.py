@@ -290,8 +290,7 @@ class Sandbox:
         self._plan = plan = isolation.make_plan(self.limits, drop_privileges=self.drop_privileges,
                                                 user_name=self.user_name)
         self.skipped = list(plan.skipped)
-        # The lease first: while we hold it, no other sandbox of this uid sweeps the uid's
-        # processes.
+        # The lease first: while we hold it, no other sandbox of our uid sweeps its processes.
         lease = self._take_lease(plan)
         self._tmp = self._make_dirs(plan)
         self.layers = hardened + plan.layers + [lease]

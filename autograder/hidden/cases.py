@@ -49,20 +49,19 @@ class LossAnswers:
 
     def __init__(self, student: Student) -> None:
         self._student = student
-        self._answers: dict[tuple[str, int], Any] = {}
-        self._failures: dict[tuple[str, int], Mismatch] = {}
+        # (returned value, None) or (None, the Mismatch the call raised), per (name, case)
+        self._asked: dict[tuple[str, int], tuple[Any, Mismatch | None]] = {}
 
     def get(self, name: str, case: int) -> Any:
         """What `name` returned on LOSS_CASES[case]; raises the call's Mismatch again."""
-        key = (name, case)
-        if key not in self._answers and key not in self._failures:
+        if (name, case) not in self._asked:
             N, D, C, reg, scale = LOSS_CASES[case]
             W, X, y = problem(case, N, D, C, scale)
             try:
-                self._answers[key] = self._student.call(name, W, X, y, reg)
+                self._asked[name, case] = (self._student.call(name, W, X, y, reg), None)
             except Mismatch as failure:
-                self._failures[key] = failure
-        if key in self._failures:
-            failure = self._failures[key]
+                self._asked[name, case] = (None, failure)
+        value, failure = self._asked[name, case]
+        if failure is not None:
             raise type(failure)(*failure.args)
-        return self._answers[key]
+        return value
