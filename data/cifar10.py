@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import urllib.error
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,13 @@ _ALLOWED_GLOBALS = frozenset(
     }
 )
 
+_ALTERNATIVES = (
+    "Either:\n"
+    "  - download it (170 MB):          python -m data.download\n"
+    f"  - point at an existing copy:     {CIFAR10_ENV}=/path/to/{FOLDER_NAME}\n"
+    "  - work offline on the small digits set shipped in data/: set DATASET = \"digits\"\n"
+    "    in the notebook (LINCLASS_DATASET=digits for scripts)"
+)
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # What unpickling a truncated or foreign file raises (OSError is left alone:
 # an unreadable file is a different problem from a malformed one).
@@ -90,11 +98,13 @@ def default_root() -> Path:
     return Path(__file__).resolve().parent / FOLDER_NAME
 
 
-def load_cifar10(root: str | os.PathLike | None = None) -> Dataset:
+def load_cifar10(root: str | os.PathLike | None = None, *, download: bool = False) -> Dataset:
     """Load CIFAR-10 from a ``cifar-10-batches-py`` folder.
 
     Args:
         root: the folder (or its parent); defaults to :func:`default_root`.
+        download: when the folder is missing, download it first (170 MB, see
+            :mod:`data.download`); a failed download says how to go on offline.
 
     Returns:
         A Dataset with ``X_train`` (N_train, 32, 32, 3) uint8, ``y_train``
@@ -107,6 +117,8 @@ def load_cifar10(root: str | os.PathLike | None = None) -> Dataset:
         ValueError: a file is not a well-formed CIFAR-10 pickle.
     """
     folder = _resolve_folder(Path(root).expanduser() if root else default_root())
+    if download and folder.name == FOLDER_NAME and not folder.exists():
+        _download(folder)
     _check_files(folder)
     class_names = _read_class_names(folder / META_FILE)
     arrays = _load_arrays(folder, len(class_names))
@@ -121,6 +133,23 @@ def _resolve_folder(folder: Path) -> Path:
     return folder
 
 
+def _download(folder: Path) -> None:
+    """Download CIFAR-10 into ``folder``; on failure, the ways to go on without it."""
+    from . import download  # imported here: only a first run needs it
+
+    try:
+        download.download_cifar10(folder.parent)
+    except urllib.error.HTTPError as exc:
+        raise DatasetNotFoundError(f"{download.default_url()}: HTTP {exc.code} {exc.reason}. "
+                                   + _ALTERNATIVES) from exc
+    except download.NETWORK_ERRORS as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise DatasetNotFoundError(download.offline_message(
+            download.default_url(), reason, folder.parent)) from exc
+    except download.DownloadError as exc:
+        raise DatasetNotFoundError(f"{exc}. {_ALTERNATIVES}") from exc
+
+
 def _check_files(folder: Path) -> None:
     """Raise DatasetNotFoundError naming the folder and the ways to fix it."""
     if not folder.is_dir():
@@ -130,12 +159,7 @@ def _check_files(folder: Path) -> None:
         if not missing:
             return
         problem = f"CIFAR-10 folder {folder} lacks {', '.join(missing)}."
-    raise DatasetNotFoundError(
-        f"{problem} Either:\n"
-        "  - download it:                  python -m data.download\n"
-        f"  - point at an existing copy:    {CIFAR10_ENV}=/path/to/{FOLDER_NAME}\n"
-        "  - use the embedded offline set: LINCLASS_DATASET=digits"
-    )
+    raise DatasetNotFoundError(f"{problem} {_ALTERNATIVES}")
 
 
 def _load_arrays(folder: Path, num_classes: int) -> Arrays:

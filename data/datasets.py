@@ -58,7 +58,8 @@ class Dataset:
         )
 
 
-def load_dataset(name: str | None = None, cifar_dir: str | os.PathLike | None = None) -> Dataset:
+def load_dataset(name: str | None = None, cifar_dir: str | os.PathLike | None = None, *,
+                 download: bool = False) -> Dataset:
     """Load a dataset by name.
 
     Args:
@@ -66,6 +67,8 @@ def load_dataset(name: str | None = None, cifar_dir: str | os.PathLike | None = 
             the ``LINCLASS_DATASET`` environment variable, else ``"cifar10"``.
         cifar_dir: CIFAR-10 folder, passed to :func:`data.cifar10.load_cifar10`
             (ignored for ``"digits"``).
+        download: download CIFAR-10 first when it is missing (ignored for
+            ``"digits"``, which ships with the code).
 
     Raises:
         ValueError: ``name`` is not one of the known datasets.
@@ -75,7 +78,7 @@ def load_dataset(name: str | None = None, cifar_dir: str | os.PathLike | None = 
     if chosen == "cifar10":
         from .cifar10 import load_cifar10
 
-        return load_cifar10(cifar_dir)
+        return load_cifar10(cifar_dir, download=download)
     from .digits import load_digits
 
     return load_digits()

@@ -34,8 +34,8 @@ def load_digits() -> Dataset:
     """
     if not DIGITS_FILE.is_file():
         raise DatasetNotFoundError(
-            f"{DIGITS_FILE} is missing: it ships with the repository, "
-            "so restore it from version control (git checkout -- data/digits.npz)"
+            f"{DIGITS_FILE} is missing: it ships with the course's code, so download "
+            "the handout again (in the kit: git checkout -- data/digits.npz)"
         )
     with np.load(DIGITS_FILE, allow_pickle=False) as npz:
         return Dataset(

@@ -4,6 +4,9 @@ Usage::
 
     python -m data.download [--dest DIR]
 
+The notebook downloads it by itself on first use (``load_dataset("cifar10",
+download=True)``); ``$CIFAR10_URL`` names a mirror.
+
 The download is atomic: the archive goes to a temporary file inside DIR, its
 MD5 is checked, it is unpacked into a temporary folder inside DIR, the
 expected files are checked, and only then is the folder renamed into place.
@@ -27,6 +30,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+URL_ENV = "CIFAR10_URL"  # a course's mirror of the same archive (same MD5)
 MD5 = "c58f30108f718f92721af3b95e74349a"
 FOLDER_NAME = "cifar-10-batches-py"
 # Kept in step with data.cifar10.REQUIRED_FILES; not imported from there so
@@ -43,14 +47,25 @@ _TIMEOUT_S = 60
 _HAS_TAR_FILTER = hasattr(tarfile, "data_filter")
 
 
+# What an unreachable server or a lost connection raises (HTTPError, a server's answer, is
+# a URLError too: callers that want to tell it apart catch it first).
+NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, ConnectionError,
+                  http.client.HTTPException)
+
+
 class DownloadError(Exception):
     """The download or its archive is unusable; the message says why."""
+
+
+def default_url() -> str:
+    """``$CIFAR10_URL`` if set, else the official archive's address."""
+    return os.environ.get(URL_ENV) or URL
 
 
 def download_cifar10(
     dest: str | os.PathLike | None = None,
     *,
-    url: str = URL,
+    url: str | None = None,
     md5: str = MD5,
     progress: bool = True,
 ) -> Path:
@@ -58,7 +73,8 @@ def download_cifar10(
 
     Args:
         dest: parent folder; defaults to this package's folder (``data/``).
-        url: archive address (``https://``, ``http://`` or ``file://``).
+        url: archive address (``https://``, ``http://`` or ``file://``);
+            defaults to :func:`default_url`.
         md5: expected hex MD5 of the archive.
         progress: show a tqdm progress bar.
 
@@ -71,6 +87,7 @@ def download_cifar10(
         urllib.error.URLError, OSError: the network or the disk failed.
     """
     dest = Path(dest).expanduser() if dest else DEFAULT_DEST
+    url = url or default_url()
     final = dest / FOLDER_NAME
     if _is_complete(final):
         print(f"CIFAR-10 is already in {final}; nothing to do.")
@@ -173,13 +190,15 @@ def _is_complete(folder: Path) -> bool:
     return folder.is_dir() and not _missing(folder)
 
 
-def _offline_message(url: str, reason: object, dest: Path) -> str:
-    """The one message printed when the archive cannot be reached."""
+def offline_message(url: str, reason: object, dest: Path) -> str:
+    """The one message shown (here and by the notebook's loader) when the archive
+    cannot be reached."""
     return (
         f"Could not download {url} ({reason}).\n"
         "Alternatives:\n"
+        "  - work offline on the small digits set shipped in data/: set DATASET = \"digits\"\n"
+        "    in the notebook (LINCLASS_DATASET=digits for scripts)\n"
         "  - use an existing copy:         CIFAR10_DIR=/path/to/cifar-10-batches-py\n"
-        "  - use the embedded offline set: LINCLASS_DATASET=digits\n"
         f"  - download {url} by hand and unpack it into {dest}"
     )
 
@@ -195,7 +214,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_DEST,
         help=f"parent folder for {FOLDER_NAME}/ (default: {DEFAULT_DEST})",
     )
-    parser.add_argument("--url", default=URL, help="archive URL, e.g. a mirror")
+    parser.add_argument("--url", default=default_url(),
+                        help=f"archive URL, e.g. a mirror (default: ${URL_ENV} or {URL})")
     parser.add_argument("--md5", default=MD5, help="expected MD5 of the archive")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser.parse_args(argv)
@@ -210,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         # A server that answers is not "offline": report what it said.
         print(f"error: {args.url}: HTTP {exc.code} {exc.reason}", file=sys.stderr)
         return 1
-    except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+    except NETWORK_ERRORS as exc:
         reason = getattr(exc, "reason", None) or exc
-        print(_offline_message(args.url, reason, args.dest), file=sys.stderr)
+        print(offline_message(args.url, reason, args.dest), file=sys.stderr)
         return 1
     except (DownloadError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

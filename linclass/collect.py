@@ -1,6 +1,6 @@
 """Check your notebook and package it for Gradescope.
 
-    python -m linclass.collect [assignment/linear_classifiers.ipynb]
+    python submit.py [linear_classifiers.ipynb]      (or: python -m linclass.collect ...)
 
 Checks that every graded cell is still there with its id, runs the visible checks
 on a copy (on the small embedded dataset, so it takes seconds), warns about cells
@@ -14,6 +14,7 @@ itself is only read, never changed.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import shutil
 import sys
@@ -21,23 +22,24 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RELEASE = ROOT / "assignment" / "linear_classifiers.ipynb"
-PLOTS = ("loss_curves.png", "svm_search.png", "softmax_search.png", "svm_templates.png",
-         "softmax_templates.png")
-
-
-def grade_ids(notebook: dict) -> list[str]:
-    return [c["metadata"]["nbgrader"]["grade_id"] for c in notebook["cells"]
-            if "grade_id" in c.get("metadata", {}).get("nbgrader", {})]
+from linclass.assignment import (
+    GRADED_CELLS,
+    NOTEBOOK,
+    PLOTS,
+    SUBMISSION_ZIP,
+    HandinError,
+    grade_ids,
+)
+from linclass.files import write_atomic
+from linclass.locate import find_notebook
 
 
 def structure_problems(notebook: dict) -> list[str]:
     """Graded cells the release has and this notebook lost (deleted, or ids edited)."""
-    expected = grade_ids(json.loads(RELEASE.read_text(encoding="utf-8")))
-    missing = [gid for gid in expected if gid not in set(grade_ids(notebook))]
-    return [f"graded cell '{gid}' is missing: copy it back from a fresh "
-            "assignment/linear_classifiers.ipynb" for gid in missing]
+    missing = [gid for gid in GRADED_CELLS if gid not in set(grade_ids(notebook))]
+    return [f"graded cell '{gid}' is missing (deleted, or its cell metadata edited): copy it "
+            f"back from a fresh {NOTEBOOK} of the handout, with the cell's metadata "
+            "(copy whole cells in Jupyter, not their text)" for gid in missing]
 
 
 def saved_state_warnings(notebook: dict, folder: Path) -> list[str]:
@@ -60,22 +62,25 @@ def saved_state_warnings(notebook: dict, folder: Path) -> list[str]:
 
 def visible_check_failures(path: Path) -> list[str]:
     """Run a copy of the notebook on the embedded dataset; the check cells that failed."""
-    from release.execute import errors, execute
+    from linclass.run import errors, execute  # nbclient: only when the checks run
 
     with tempfile.TemporaryDirectory(prefix="collect-") as workdir:
-        copy = Path(workdir) / path.name
+        copy = Path(workdir) / NOTEBOOK
         shutil.copy(path, copy)
         executed = execute(copy, Path(workdir), dataset="digits", allow_errors=True)
-    return [f"{gid or 'an experiment cell'}: {ename}: {evalue}"[:300] for gid, ename, evalue in errors(executed)]
+    return [f"{gid or 'an experiment cell'}: {ename}: {evalue}"[:300]
+            for gid, ename, evalue in errors(executed)]
 
 
 def write_zip(path: Path, target: Path) -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.write(path, path.name)
+    """The notebook (as NOTEBOOK, whatever its file is called) and the plots beside it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(path, NOTEBOOK)
         for plot in PLOTS:
             if (path.parent / plot).exists():
                 zf.write(path.parent / plot, plot)
-    return target
+    return write_atomic(target, buffer.getvalue())
 
 
 def write_pdf_or_html(path: Path, folder: Path) -> tuple[Path, str | None]:
@@ -84,14 +89,12 @@ def write_pdf_or_html(path: Path, folder: Path) -> tuple[Path, str | None]:
     from nbconvert import HTMLExporter, PDFExporter
 
     notebook = nbformat.read(path, as_version=4)
+    stem = Path(NOTEBOOK).stem
     if shutil.which("xelatex"):
         body, _ = PDFExporter().from_notebook_node(notebook)
-        target = folder / (path.stem + ".pdf")
-        target.write_bytes(body)
-        return target, None
+        return write_atomic(folder / (stem + ".pdf"), body), None
     body, _ = HTMLExporter().from_notebook_node(notebook)
-    target = folder / (path.stem + ".html")
-    target.write_text(body, encoding="utf-8")
+    target = write_atomic(folder / (stem + ".html"), body)
     return target, ("LaTeX (xelatex) is not installed, so no PDF was made: open "
                     f"{target.name} in a browser and print it to PDF for Gradescope")
 
@@ -113,24 +116,41 @@ def check(path: Path, notebook: dict, run_checks: bool) -> bool:
     return not problems
 
 
+def read(path: Path) -> dict:
+    """The notebook as JSON, or a HandinError saying why it cannot be read."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HandinError(f"cannot read {path}: {exc}. Is it the .ipynb file Jupyter "
+                          "saved? Re-open it in Jupyter and save it again") from exc
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise HandinError(f"{path} is not a Jupyter notebook (no list of cells)")
+    return notebook
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m linclass.collect", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python submit.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebook", type=Path, nargs="?", default=RELEASE)
+    parser.add_argument("notebook", type=Path, nargs="?",
+                        help=f"default: {NOTEBOOK} in this folder or in the handout folder")
     parser.add_argument("--out", type=Path, help="folder for the zip and the PDF "
                         "(default: the notebook's folder)")
     parser.add_argument("--skip-checks", action="store_true", help="do not run the notebook")
     args = parser.parse_args(argv)
-    path = args.notebook.resolve()
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
+        path, notes = find_notebook(args.notebook, Path.cwd())
+        notebook = read(path.resolve())
+    except HandinError as problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
+    path = path.resolve()
+    print(f"checking {path}")
+    for note in notes:
+        print(f"NOTE   {note}")
     ok = check(path, notebook, not args.skip_checks)
     out = (args.out or path.parent).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    print(f"wrote {write_zip(path, out / 'linear_classifiers_submission.zip')}")
+    print(f"wrote {write_zip(path, out / SUBMISSION_ZIP)}")
     document, advice = write_pdf_or_html(path, out)
     print(f"wrote {document}" + (f"\n{advice}" if advice else ""))
     return 0 if ok else 1

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from linclass.files import write_atomic
 from release.pipeline import render
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "linear_classifiers.ipynb"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` in one step, so a crash never leaves half a notebook."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; a release is for everyone to read
-    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,26 @@
+"""Atomic writes: a reader (or a crash) sees the old file or the whole new one, never half.
+
+The student's side has its own copy of this idea (autograder/files.py is the grader's):
+the handout runs without the kit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write `data` (text as UTF-8) to `path` through a temporary file in its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from its readers
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
