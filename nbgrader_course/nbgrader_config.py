@@ -19,10 +19,15 @@ if str(HERE) not in sys.path:  # nbgrader may load this file twice (cwd and cour
 from feedback_filters import ClearHiddenTestsFromFeedback
 
 # The kit: the folder above this file's real location, unless LINCLASS_ROOT says otherwise.
-# The notebook's setup cell imports the kit's `data` and `linclass` from there, and the hidden
-# tests its `autograder`; the kernels that nbgrader starts inherit this environment.
+# The notebook imports `data` and `linclass` from its own folder (`python -m release` puts them
+# in source/linear_classifiers/, and nbgrader copies them into every folder it runs); the
+# hidden tests import the kit's `autograder`, found through the PYTHONPATH that the kernels
+# nbgrader starts inherit from this environment.
 KIT = Path(os.environ.get("LINCLASS_ROOT") or HERE.parent)
 os.environ["LINCLASS_ROOT"] = str(KIT)
+if str(KIT) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(KIT), os.environ.get("PYTHONPATH")) if p)
 
 # nbgrader creates its gradebook by running an `alembic` executable found on PATH. It sits
 # beside this interpreter (.venv/bin), which is not on PATH when a TA runs .venv/bin/nbgrader

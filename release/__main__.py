@@ -1,4 +1,9 @@
-"""`python -m release [--check]`: write (or verify) assignment/ from solutions/."""
+"""`python -m release [--check]`: write (or verify) the student release from solutions/.
+
+Writes assignment/linear_classifiers.ipynb, the student handout (dist/linear_classifiers/ and
+dist/linear_classifiers.zip, see release/handout.py) and the student files that nbgrader's
+course source folder carries. `--check` verifies only assignment/, the one committed output.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,31 @@ import argparse
 import sys
 from pathlib import Path
 
+from linclass.assignment import NOTEBOOK
 from linclass.files import write_atomic
+from release import handout
 from release.pipeline import render
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = "linear_classifiers.ipynb"
+COURSE_SOURCE = ROOT / "nbgrader_course" / "source" / handout.NAME
+
+
+def check(target: Path, text: str) -> int:
+    current = target.read_text(encoding="utf-8") if target.exists() else ""
+    if current != text:
+        print(f"{target} is stale: run `python -m release`", file=sys.stderr)
+        return 1
+    print(f"{target} is up to date")
+    return 0
+
+
+def write(target: Path, text: str) -> int:
+    print(f"wrote {write_atomic(target, text)}")
+    for path in handout.build(text):
+        print(f"wrote {path}")
+    handout.carry_student_files(COURSE_SOURCE)
+    print(f"wrote the student files of {COURSE_SOURCE}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,16 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = render(ROOT / "solutions" / NOTEBOOK)
     target = ROOT / "assignment" / NOTEBOOK
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{target} is stale: run `python -m release`", file=sys.stderr)
-            return 1
-        print(f"{target} is up to date")
-        return 0
-    write_atomic(target, text)
-    print(f"wrote {target}")
-    return 0
+    return check(target, text) if args.check else write(target, text)
 
 
 if __name__ == "__main__":
