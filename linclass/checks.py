@@ -7,7 +7,7 @@ expected, what came back, and a hint.
 
 from __future__ import annotations
 
-import time
+import timeit
 from collections.abc import Callable
 from typing import Any
 
@@ -75,12 +75,7 @@ def require(value: Any, what: str) -> Any:
 
 def median_time(fn: Callable[[], Any], repeats: int = 5) -> float:
     """Median wall time of `fn()` in seconds over `repeats` runs."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return float(np.median(timeit.repeat(fn, repeat=repeats, number=1)))
 
 
 def _short(a: np.ndarray) -> str:
