@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from linclass import collect
+from linclass.assignment import GRADED_CELLS, grade_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 BLANK = ROOT / "assignment" / "linear_classifiers.ipynb"
@@ -61,3 +62,50 @@ def test_unreadable_notebook(tmp_path: Path, capsys: pytest.CaptureFixture) -> N
     path.write_text("{oops")
     assert collect.main([str(path)]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_graded_cells_are_the_releases() -> None:
+    assert list(GRADED_CELLS) == grade_ids(json.loads(BLANK.read_text()))
+
+
+def test_renamed_notebook_is_found_explained_and_zipped_under_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    renamed = Path(shutil.copy(BLANK, tmp_path / "linear_classifiers (1).ipynb"))
+    before = digest(renamed)
+    monkeypatch.chdir(tmp_path)
+    assert collect.main(["--skip-checks"]) == 0
+    out = capsys.readouterr().out
+    assert "your notebook is named 'linear_classifiers (1).ipynb'" in out
+    assert "rename your file back" in out
+    names = zipfile.ZipFile(tmp_path / "linear_classifiers_submission.zip").namelist()
+    assert names == ["linear_classifiers.ipynb"] and digest(renamed) == before
+
+
+def test_two_candidates_ask_which_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture) -> None:
+    for name in ("copy.ipynb", "mine.ipynb"):
+        shutil.copy(BLANK, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    assert collect.main(["--skip-checks"]) == 1
+    err = capsys.readouterr().err
+    assert "2 notebooks with this assignment's cells (copy.ipynb, mine.ipynb)" in err
+    assert "rename the one you worked in to linear_classifiers.ipynb" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.ipynb", "mine.ipynb"]
+
+
+def test_outside_the_handout_folder_says_where_to_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """In the kit there is no notebook beside linclass/ to fall back on (the handout's case,
+    where there is, is in tests/test_handout_standalone.py)."""
+    (tmp_path / "notes.ipynb").write_text('{"cells": []}')
+    monkeypatch.chdir(tmp_path)
+    assert collect.main([]) == 1
+    err = capsys.readouterr().err
+    assert f"no linear_classifiers.ipynb in {tmp_path}" in err
+    assert "Run this in the handout folder" in err and "python submit.py path/to/" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.ipynb"]
+
+
+def test_a_path_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert collect.main([str(tmp_path / "nope.ipynb")]) == 1
+    assert "nope.ipynb does not exist" in capsys.readouterr().err

@@ -17,6 +17,7 @@ import pytest
 
 from data import download
 from data.cifar10 import load_cifar10
+from data.datasets import DatasetNotFoundError, load_dataset
 from data.download import (
     EXPECTED_FILES,
     FOLDER_NAME,
@@ -192,3 +193,27 @@ def test_ctrl_c_mid_way_cleans_up(archive, dest: Path, monkeypatch, capsys) -> N
     assert main(["--dest", str(dest), "--url", url, "--md5", md5, "--no-progress"]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert list(dest.iterdir()) == []
+
+
+def test_notebook_loader_without_network_points_to_the_digits(
+        tmp_path: Path, monkeypatch) -> None:
+    """What a student sees when CIFAR-10 is missing and the archive cannot be reached."""
+    url = closed_port_url()
+    monkeypatch.setenv(download.URL_ENV, url)
+    folder = tmp_path / FOLDER_NAME
+    with pytest.raises(DatasetNotFoundError) as info:
+        load_dataset("cifar10", folder, download=True)
+    message = str(info.value)
+    assert f"Could not download {url}" in message
+    assert 'set DATASET = "digits"' in message and "CIFAR10_DIR=" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_notebook_loader_reports_a_corrupt_download(archive, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    url, _ = archive  # reachable, but not the archive whose MD5 the downloader expects
+    monkeypatch.setenv(download.URL_ENV, url)
+    with pytest.raises(DatasetNotFoundError) as info:
+        load_dataset("cifar10", tmp_path / "dest" / FOLDER_NAME, download=True)
+    assert "MD5 mismatch" in str(info.value) and 'DATASET = "digits"' in str(info.value)
+    assert list((tmp_path / "dest").iterdir()) == []

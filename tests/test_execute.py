@@ -51,3 +51,11 @@ def test_student_notebook_fails_only_at_stubs(tmp_path: Path) -> None:
     assert {ename for _, ename, _ in found} == {"NotImplementedError"}
     assert {gid for gid, _, _ in found if gid and gid.startswith("check_")} == {
         f"check_{stub}" for stub in STUBS}
+
+
+def test_colab_cell_does_nothing_elsewhere(reference_run: tuple[object, Path]) -> None:
+    notebook, workdir = reference_run
+    cell = next(c for c in notebook.cells if c.get("id") == "colab-setup")
+    assert "google.colab" in cell.source and cell.outputs == []
+    # It did not move the kernel: the plots of later cells landed in the working folder.
+    assert (workdir / "examples.png").is_file()

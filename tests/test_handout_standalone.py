@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 import zipfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pytest
 from linclass.assignment import PLOTS, SUBMISSION_ZIP
 from release import handout
 from release.pipeline import render
+from tests import standalone
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "solutions" / "linear_classifiers.ipynb"
@@ -29,35 +29,13 @@ NOTEBOOK = "linear_classifiers.ipynb"
 STUBS = {"svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
          "softmax_loss_vectorized", "eval_numerical_gradient", "grad_check_sparse",
          "rel_error", "linear_classifier"}
-# Runs a notebook in its folder, as Jupyter would (kernel "python3", cwd = the folder), and
-# saves the executed notebook: the student's Run All and Save. Nothing of the kit is imported.
-DRIVER = textwrap.dedent("""\
-    import json, sys
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(sys.argv[1], as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": "."}}).execute()
-    nbformat.write(notebook, sys.argv[1])
-    errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o["ename"], o["evalue"])
-              for c in notebook.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
-    print(json.dumps(errors))
-""")
-PROBE = ("import json, sys, linclass, data\n"
-         "print(json.dumps([sys.executable, linclass.__file__, data.__file__, sys.path]))")
-
-
 class Away:
     """The unzipped handout and its own environment, far from the kit."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
         self.python = base / "venv" / "bin" / "python"
-        self.env = {key: value for key, value in os.environ.items()
-                    if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "CIFAR10_DIR"}
-                    and not key.startswith(("LINCLASS_", "AUTOGRADER_"))}
-        self.env["PATH"] = os.pathsep.join([str(self.python.parent), os.environ["PATH"]])
+        self.env = standalone.clean_env(self.python.parent)
 
     def folder(self, name: str) -> Path:
         """A fresh copy of the unzipped handout folder."""
@@ -67,11 +45,8 @@ class Away:
         return subprocess.run([str(self.python), *args], cwd=cwd, env={**self.env, **env},
                               capture_output=True, text=True, timeout=900, check=False)
 
-    def execute(self, folder: Path, notebook: str = NOTEBOOK) -> list[list[str]]:
-        done = self.run(str(self.base / "driver.py"), notebook, cwd=folder,
-                        LINCLASS_DATASET="digits")
-        assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout.splitlines()[-1])
+    def execute(self, folder: Path) -> list[list[str]]:
+        return standalone.execute(self.python, folder, NOTEBOOK, self.env)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +56,6 @@ def away(tmp_path_factory: pytest.TempPathFactory) -> Away:
     _, archive = handout.build(render(SOURCE), base / "dist")
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(base / "unzipped")
-    (base / "driver.py").write_text(DRIVER, encoding="utf-8")
     subprocess.run([sys.executable, "-m", "venv", str(base / "venv")], check=True)
     env = Away(base)
     done = env.run("-m", "pip", "install", "-q", "-r", "requirements.txt",
@@ -114,17 +88,10 @@ def solved(away: Away) -> Path:
 
 def test_the_kernel_is_the_handouts_own(away: Away) -> None:
     folder = away.folder("probe")
-    probe = {"cells": [{"cell_type": "code", "execution_count": None, "id": "probe",
-                        "metadata": {}, "outputs": [], "source": PROBE}],
-             "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (folder / "probe.ipynb").write_text(json.dumps(probe), encoding="utf-8")
-    assert away.execute(folder, "probe.ipynb") == []
-    cell = json.loads((folder / "probe.ipynb").read_text(encoding="utf-8"))["cells"][0]
-    executable, linclass_file, data_file, path = json.loads("".join(cell["outputs"][0]["text"]))
-    assert Path(executable).parent == away.python.parent
-    assert Path(linclass_file).parent == folder / "linclass"
-    assert Path(data_file).parent == folder / "data"
-    assert not [p for p in path if str(ROOT) in p]
+    executable, linclass_file, data_file, path = standalone.probe(away.python, folder, away.env)
+    assert executable.parent == away.python.parent
+    assert linclass_file.parent == folder / "linclass" and data_file.parent == folder / "data"
+    assert standalone.kit_entries(path, ROOT) == []
 
 
 def test_blank_notebook_fails_only_at_its_stubs(away: Away) -> None:

@@ -206,9 +206,12 @@ def test_config_finds_the_kit_and_alembic_without_activation(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("LINCLASS_ROOT", raising=False)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
     monkeypatch.setattr(sys, "path", list(sys.path))
     config = PyFileConfigLoader("nbgrader_config.py", path=str(COURSE)).load_config()
     assert os.environ["LINCLASS_ROOT"] == str(ROOT)
+    # The kernels nbgrader starts import the hidden tests' `autograder` from the kit.
+    assert os.environ["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT)
     scripts = sysconfig.get_path("scripts")
     assert os.environ["PATH"].split(os.pathsep) == [scripts, "/nonexistent"]
     assert shutil.which("alembic") == os.path.join(scripts, "alembic")

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from autograder import nbgrader_bridge as bridge
 from autograder import runtime
 from autograder.engine import grade
 from autograder.rubric import ITEMS
+from release import handout
+from tests import standalone
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "solutions" / "linear_classifiers.ipynb"
@@ -33,6 +36,9 @@ ASSIGNMENT = "linear_classifiers"
 NOTEBOOK = "linear_classifiers.ipynb"
 NBGRADER = Path(sysconfig.get_path("scripts")) / "nbgrader"
 IS_ROOT = os.name == "posix" and os.geteuid() == 0
+ANSWER_CELLS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
+                "softmax_loss_vectorized", "eval_numerical_gradient", "grad_check_sparse",
+                "rel_error", "linear_classifier")
 HIDDEN_MARKS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "report_score", "nbgrader_bridge")
 
 # The wrong student's answers, in their own words: an SVM loss without regularization, a
@@ -112,6 +118,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "nbgrader_config.py").symlink_to(ROOT / "nbgrader_course" / "nbgrader_config.py")
     (root / "source" / ASSIGNMENT).mkdir(parents=True)
     (root / "source" / ASSIGNMENT / NOTEBOOK).symlink_to(SOURCE)
+    handout.carry_student_files(root / "source" / ASSIGNMENT)  # as `python -m release` does
     nbgrader(root, "generate_assignment")
     for student, notebook in (("ref", json.loads(SOURCE.read_text())), ("wrong",
                                                                         wrong_submission())):
@@ -136,10 +143,7 @@ def autograder_scores(notebook: Path, monkeypatch: pytest.MonkeyPatch) -> dict[s
         monkeypatch.setenv(bridge.WORKER_PYTHON_ENV, str(runtime.ensure_runtime()))
     document = grade(notebook, None)
     assert len(document["tests"]) == len(ITEMS)
-    cells = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
-             "softmax_loss_vectorized", "eval_numerical_gradient", "grad_check_sparse",
-             "rel_error", "linear_classifier")
-    return {f"check_{c}": bridge.score(document, c) for c in cells}
+    return {f"check_{c}": bridge.score(document, c) for c in ANSWER_CELLS}
 
 
 def feedback_text(course: Path, student: str) -> tuple[str, str]:
@@ -168,6 +172,27 @@ def reference_fragments(submitted: str) -> list[str]:
 def test_release_is_the_kits(course: Path) -> None:
     released = course / "release" / ASSIGNMENT / NOTEBOOK
     assert json.loads(released.read_text()) == json.loads(RELEASE.read_text())
+
+
+def test_release_carries_the_student_files_as_real_files(course: Path) -> None:
+    released = course / "release" / ASSIGNMENT
+    for name, path in handout.student_files().items():
+        assert not (released / name).is_symlink(), name
+        assert (released / name).read_bytes() == path.read_bytes(), name
+
+
+def test_released_folder_runs_on_its_own(course: Path, tmp_path: Path) -> None:
+    """Students get this folder from nbgrader: outside the kit, in a kernel that cannot see
+    it, the notebook finds its own code and fails only at its stubs."""
+    folder = Path(shutil.copytree(course / "release" / ASSIGNMENT, tmp_path / ASSIGNMENT))
+    python, env = Path(sys.executable), standalone.clean_env()
+    _, linclass_file, data_file, path = standalone.probe(python, folder, env)
+    assert linclass_file.parent == folder / "linclass" and data_file.parent == folder / "data"
+    assert standalone.kit_entries(path, ROOT) == []
+    found = standalone.execute(python, folder, NOTEBOOK, env)
+    assert found and {ename for _, ename, _ in found} == {"NotImplementedError"}
+    assert {gid for gid, _, _ in found if gid and gid.startswith("check_")} == {
+        f"check_{answer}" for answer in ANSWER_CELLS}
 
 
 def test_reference_gets_every_autograded_point(course: Path,
