@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from data.datasets import DATASET_NAMES
 from linclass.run import errors, execute
 
 __all__ = ["errors", "execute", "main"]
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m release.execute", description=__doc__)
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="folder for the run and its plots")
-    parser.add_argument("--dataset", choices=["cifar10", "digits"])
+    parser.add_argument("--dataset", choices=DATASET_NAMES)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     executed = execute(args.notebook.resolve(), args.out.resolve(), dataset=args.dataset)
