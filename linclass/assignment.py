@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+# The folder that holds the linclass/ and data/ packages: the handout folder, or the kit.
+CODE_FOLDER = Path(__file__).resolve().parent.parent
 NOTEBOOK = "linear_classifiers.ipynb"
 SUBMISSION_ZIP = "linear_classifiers_submission.zip"
 # Written by the notebook next to itself; the grader's zip carries them for the TAs.

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from linclass.run import CODE_FOLDER
+from linclass.assignment import CODE_FOLDER
 
 REQUIREMENTS = CODE_FOLDER / "requirements.txt"
 PIN = re.compile(r"^\s*(?P<name>[A-Za-z0-9_.-]+)\s*==\s*[^\s#;]+")

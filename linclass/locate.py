@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from linclass.assignment import GRADED_CELLS, NOTEBOOK, HandinError, grade_ids
-from linclass.run import CODE_FOLDER
+from linclass.assignment import CODE_FOLDER, GRADED_CELLS, NOTEBOOK, HandinError, grade_ids
 
 
 def find_notebook(given: Path | None, cwd: Path) -> tuple[Path, list[str]]:

@@ -14,9 +14,7 @@ from nbclient import NotebookClient
 from nbformat import NotebookNode
 
 from data.datasets import DATASET_ENV
-
-# The folder that holds the linclass/ and data/ packages: the handout folder, or the kit.
-CODE_FOLDER = Path(__file__).resolve().parent.parent
+from linclass.assignment import CODE_FOLDER
 
 
 def kernel_env(dataset: str | None) -> dict[str, str]:
