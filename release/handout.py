@@ -88,8 +88,10 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(notebook_text: str, dist: Path = DIST) -> tuple[Path, Path]:
-    """Write dist/NAME/ and dist/NAME.zip for the released notebook; return both paths."""
+def build(notebook_text: str, dist: Path | None = None) -> tuple[Path, Path]:
+    """Write dist/NAME/ and dist/NAME.zip (default: the kit's dist/) for the released
+    notebook; return both paths."""
+    dist = dist or DIST
     files = contents(notebook_text)
     folder = write_tree(dist / NAME, files)
     archive = write_atomic(dist / f"{NAME}.zip", zip_bytes(files))

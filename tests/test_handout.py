@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from release import __main__ as release_main
 from release import handout
 from release.pipeline import render
 
@@ -163,6 +164,17 @@ def test_nbgrader_source_gets_real_copies(tmp_path: Path) -> None:
     assert not any(p.is_symlink() for p in tmp_path.rglob("*"))
     assert (tmp_path / "data" / "digits.npz").read_bytes() == (
         ROOT / "data" / "digits.npz").read_bytes()
+
+
+def test_python_m_release_writes_the_handout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr(handout, "DIST", tmp_path / "dist")
+    monkeypatch.setattr(release_main, "COURSE_SOURCE", tmp_path / "course")
+    assert release_main.write(tmp_path / "linear_classifiers.ipynb", render(SOURCE)) == 0
+    assert (tmp_path / "dist" / "linear_classifiers.zip").is_file()
+    assert (tmp_path / "dist" / "linear_classifiers" / "submit.py").is_file()
+    assert (tmp_path / "course" / "data" / "digits.npz").is_file()
+    assert "linear_classifiers.zip" in capsys.readouterr().out
 
 
 def pins(path: Path) -> dict[str, str]:
