@@ -45,6 +45,8 @@ class Options:
     user_name: str = DEFAULT_USER
     # Refuse (every test a grader failure) when an isolation layer is missing: see README.
     strict: bool = False
+    # Folders the worker may write besides its own (the tests' witness folder).
+    writable: tuple[Path, ...] = ()
 
 
 def grade(submission: Path, results_path: Path | None, options: Options | None = None
@@ -80,7 +82,8 @@ def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list
         with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
                      load_timeout=options.load_timeout,
                      protected=protected, python=options.python,
-                     user_name=options.user_name, strict=options.strict) as sandbox:
+                     user_name=options.user_name, strict=options.strict,
+                     writable=options.writable) as sandbox:
             sandbox.launch()
             # Imported only now: pytest's import and start (~0.2 s) overlap the worker's
             # start on the second core; the first call waits until the submission is loaded.

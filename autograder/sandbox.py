@@ -247,10 +247,12 @@ class Sandbox:
                  load_timeout: float = 30.0, limits: Limits | None = None,
                  python: str | None = None, protected: list[str | Path] | tuple = (),
                  drop_privileges: bool = True, user_name: str = isolation.DEFAULT_USER,
-                 strict: bool = False, landlock: bool = True) -> None:
+                 strict: bool = False, landlock: bool = True,
+                 writable: list[str | Path] | tuple = ()) -> None:
         """``source``: a Path to a file, or the code itself as a str. ``strict``: refuse
         (GraderError) when a required isolation layer is missing (see layers.py);
-        ``landlock=False`` only for measuring what the layer costs."""
+        ``landlock=False`` only for measuring what the layer costs. ``writable``: folders
+        the worker may write besides its own (tests watch what a submission did there)."""
         self._code = Path(source).read_bytes() if isinstance(source, Path) else source.encode()
         self.call_timeout, self.load_timeout = call_timeout, load_timeout
         self.limits = limits or Limits()
@@ -258,6 +260,7 @@ class Sandbox:
         self.protected = [os.fspath(p) for p in protected]
         self.drop_privileges, self.user_name = drop_privileges, user_name
         self.strict, self.landlock = strict, landlock
+        self.writable = [os.fspath(p) for p in writable]
         self.missing: dict[str, str] = {}  # required layer -> what the worker can reach
         self._held: set[str] = set()
         self._broken: str | None = None  # a grader failure every later call repeats
@@ -347,10 +350,11 @@ class Sandbox:
     def _confined(self, hello: dict) -> None:
         """The worker's own layers (it reported them before any student code ran)."""
         shown, held = layers.from_hello(hello.get("confined"))
-        self.layers += shown
+        self.layers += [x for x in shown if x not in self.layers]
         self._refuse_if_missing(self._held | held)
-        self.warnings += [w for w in layers.describe_missing(self.missing)
-                          if w not in self.warnings]
+        for line in (f"WARNING: {m}" for m in layers.describe_missing(self.missing)):
+            if line not in self.warnings:  # once, though every restart says hello again
+                self._warn(line)
         landlock = hello["confined"].get("landlock") if "landlock-fs" in held else None
         if landlock and self.protected:
             reached = layers.inside_allowlist(
@@ -460,6 +464,7 @@ class Sandbox:
         """``python -I -S -B harness.py SOURCE CONFIG``: -S skips site (no .pth files, no
         editable installs of the grader), so only numpy's own dir is added to sys.path."""
         cfg = {"load_timeout": self.load_timeout, "landlock": self.landlock,
+               "writable": self.writable,
                "max_frame": self.limits.max_frame, "output_limit": self.limits.output_chars}
         cmd = [self.python, "-I", "-S", "-B", os.path.join(self._tmp, "worker", "harness.py"),
                os.path.join(self._tmp, "submission.py"), json.dumps(cfg)]

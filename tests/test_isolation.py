@@ -119,7 +119,8 @@ def report():
     lim = {n: resource.getrlimit(getattr(resource, n)) for n in
            ("RLIMIT_CPU", "RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_NPROC",
             "RLIMIT_CORE")}
-    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    import ctypes
+    prctl = ctypes.CDLL(None).prctl  # /proc is out of the worker's reach: ask the kernel
     try:
         import autograder  # noqa
         grader_importable = True
@@ -127,8 +128,8 @@ def report():
         grader_importable = False
     return {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
             "groups": os.getgroups(), "cwd": os.getcwd(), "env": dict(os.environ),
-            "path": sys.path, "limits": lim, "seccomp": status["Seccomp"].strip(),
-            "nnp": status["NoNewPrivs"].strip(), "netns": os.readlink("/proc/self/ns/net"),
+            "path": sys.path, "limits": lim, "seccomp": str(prctl(21, 0, 0, 0, 0)),
+            "nnp": str(prctl(39, 0, 0, 0, 0)), "netns": os.readlink("/proc/self/ns/net"),
             "grader_importable": grader_importable, "umask": os.umask(0o22)}
 '''
 

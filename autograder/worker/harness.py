@@ -531,7 +531,8 @@ def _confine(source: str, cfg: dict) -> dict:
     numpy_dir = os.path.dirname(os.path.dirname(protocol.np.__file__))
     packages = [os.path.join(numpy_dir, name) for name in ("numpy", "numpy.libs")]
     try:
-        done["landlock"] = confine.restrict(*confine.allowlist(source, os.getcwd(), packages))
+        read, write = confine.allowlist(source, os.getcwd(), packages)
+        done["landlock"] = confine.restrict(read, write + list(cfg.get("writable", [])))
         _LANDLOCK_ABI = done["landlock"]["abi"]
     except OSError as e:
         done["landlock"] = {"error": str(e)}
