@@ -143,7 +143,9 @@ def _run(job: Job, scratch: str) -> dict[str, Any]:
         folder.mkdir()
         folder.chmod(0o1777)
     submission = _submission(job, work, results, shared)
-    options = Options(call_timeout=job.call_timeout) if job.call_timeout else None
+    # The witness folder stays writable: the cases leave their pids and heartbeats there.
+    options = Options(call_timeout=job.call_timeout or Options.call_timeout,
+                      writable=(shared,))
     lingers = any(case.lingers for case in job.cases)
     for attempt in range(1, ATTEMPTS + 1):
         start = time.perf_counter()
@@ -166,9 +168,22 @@ def _run(job: Job, scratch: str) -> dict[str, Any]:
     return outcome
 
 
+def _readable_secrets(work: Path) -> dict[str, str]:
+    """A copy of the solutions and a home with a secret, both open to everyone (0755)."""
+    copy, home = work / "copy", work / "home"
+    for folder in (copy, home):
+        folder.mkdir()
+        folder.chmod(0o755)
+    shutil.copy(ROOT / "solutions" / "linear_classifiers.ipynb", copy)
+    (home / ".lcgrader-secret").write_text("secret\n")
+    for path in (copy / "linear_classifiers.ipynb", home / ".lcgrader-secret"):
+        path.chmod(0o644)
+    return {"__COPY__": str(copy), "__HOME__": str(home)}
+
+
 def _submission(job: Job, work: Path, results: Path, shared: Path) -> Path:
     substitutions = {"__ROOT__": str(ROOT), "__RESULTS__": str(results),
-                     "__SHARED__": str(shared)}
+                     "__SHARED__": str(shared), **_readable_secrets(work)}
     if job.cases:
         return notebooks.build(work / "submission", job.cases, substitutions=substitutions)
     folder = work / "submission"
