@@ -464,6 +464,7 @@ class Sandbox:
         """``python -I -S -B harness.py SOURCE CONFIG``: -S skips site (no .pth files, no
         editable installs of the grader), so only numpy's own dir is added to sys.path."""
         cfg = {"load_timeout": self.load_timeout, "landlock": self.landlock,
+               "pidns": self._plan.pidns,
                "writable": self.writable,
                "max_frame": self.limits.max_frame, "output_limit": self.limits.output_chars}
         cmd = [self.python, "-I", "-S", "-B", os.path.join(self._tmp, "worker", "harness.py"),

@@ -38,9 +38,11 @@ def fake_filter() -> isolation.SeccompFilter:
 
 def test_root_with_drop_selects_user_and_fixed_nproc() -> None:
     plan = plan_isolation(Limits(processes=40), euid=0, drop_privileges=True, user=USER,
-                          netns=(True, ""), seccomp=(fake_filter(), ""), user_threads=500)
-    assert plan.user == USER and "user:lcgrader(999)" in plan.layers
-    assert {"rlimits", "netns", "no-new-privs", "seccomp:socket-af_unix-only"} <= set(plan.layers)
+                          netns=(True, ""), seccomp=(fake_filter(), ""), user_threads=500,
+                          pidns=(True, ""))
+    assert plan.user == USER and "user:lcgrader(999)" in plan.layers and plan.pidns
+    assert {"rlimits", "netns", "pidns", "no-new-privs",
+            "seccomp:socket-af_unix-only"} <= set(plan.layers)
     assert dict(plan.rlimits)[resource.RLIMIT_NPROC] == 40 and plan.skipped == []
 
 

@@ -23,7 +23,8 @@ import os
 SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446
 CREATE_RULESET_VERSION = 1
 RULE_PATH_BENEATH = 1
-PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+SIGKILL = 9
 
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR = 1 << 4, 1 << 5, 1 << 6, 1 << 7
@@ -142,6 +143,11 @@ def scope_self(version: int) -> bool:
         return False
     _enforce(_ruleset(version, fs=False, scope=True))
     return True
+
+
+def die_with_parent() -> None:
+    """SIGKILL when the parent process ends."""
+    prctl(PR_SET_PDEATHSIG, SIGKILL)
 
 
 def not_dumpable() -> None:

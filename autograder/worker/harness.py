@@ -539,10 +539,34 @@ def _confine(source: str, cfg: dict) -> dict:
     return done
 
 
+def _become_pid1() -> None:
+    """Plan.apply unshared a PID namespace, which only our children enter: fork, and the
+    child goes on as the namespace's pid 1. Nothing inside can signal it, and when it
+    ends the kernel kills everything left inside. The parent holds no pipe, waits, and
+    ends the same way, so the grader sees the server's own end."""
+    pid = _fork()
+    if pid == 0:
+        confine.die_with_parent()  # the parent killed from outside: the namespace goes too
+        return
+    for fd in (0, 1, 2):
+        _close(fd)
+    _set_handler(signal.SIGINT, signal.SIG_DFL)
+    status = _waitpid(pid, 0)[1]
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two cannot be handled
+            _set_handler(sig, signal.SIG_DFL)
+        _kill(_getpid(), sig)
+        _exit(128 + sig)  # a signal that does not end us (SIGCHLD...): say it anyway
+    _exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
 def main(argv: list[str]) -> None:
     """Entry point: ``harness.py SOURCE CONFIG_JSON``."""
-    req, rep = _take_pipes()
     cfg = json.loads(argv[2])
+    if cfg.get("pidns"):
+        _become_pid1()
+    req, rep = _take_pipes()
     import faulthandler
 
     faulthandler.enable()
