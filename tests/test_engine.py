@@ -265,22 +265,27 @@ def _read_json(path: Path) -> Any:
         return f"unreadable: {problem}"
 
 
-def _pids(path: Path) -> list[int]:
-    """The pids that the submission's processes wrote into `path`."""
-    return sorted({int(p) for p in path.read_text().split() if p.isdigit()}
-                  if path.exists() else set())
+def _pids(path: Path) -> list[str]:
+    """"pid@pid-namespace" of each process the submission started (its own view: the
+    worker may have a PID namespace of its own)."""
+    return sorted({p for p in path.read_text().split() if "@" in p} if path.exists()
+                  else set())
 
 
-def _alive(path: Path) -> list[int]:
-    """Pids listed in `path` whose process still runs (zombies count as gone)."""
+def _alive(path: Path) -> list[str]:
+    """Processes listed in `path` that still run (zombies count as gone), found in their
+    own PID namespace by the last entry of NSpid."""
+    wanted = set(_pids(path))
     alive = []
-    for pid in _pids(path):
+    for entry in Path("/proc").iterdir():
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            status = (entry / "status").read_text()
+            ns = os.readlink(entry / "ns" / "pid")
         except OSError:
             continue
-        if "\nState:\tZ" not in status and "\nState:\tX" not in status:
-            alive.append(pid)
+        inner = status.split("\nNSpid:")[1].split("\n")[0].split()[-1]
+        if f"{inner}@{ns}" in wanted and not any(f"\nState:\t{s}" in status for s in "ZX"):
+            alive.append(f"{inner}@{ns}")
     return sorted(alive)
 
 

@@ -5,8 +5,8 @@ that a successful attack would show as points), or adds a new cell whose code ru
 when the notebook loads. Only definitions, imports and constants of a notebook are
 loaded, so load-time attacks sit in class bodies or constant expressions.
 
-Every process a case starts appends its pid to __SHARED__/pids; test_engine.py checks
-that none of them survives grading. Honest values: rel_error is 4 points; a stub
+Every process a case starts appends its pid and PID namespace to __SHARED__/pids;
+test_engine.py checks that none of them survives grading. Honest values: rel_error is 4 points; a stub
 svm_loss_naive costs its 15 points and the vectorized speed check's 2 (it compares
 with the student's own naive version); the no-loop and speed checks are 3 + 2.
 """
@@ -61,7 +61,7 @@ def start_daemon(tag):
     if os.fork() != 0:
         os._exit(0)
     with open("__SHARED__/pids", "a") as f:
-        f.write(f"{os.getpid()}\\n")
+        f.write(f"{os.getpid()}@{os.readlink('/proc/self/ns/pid')}\\n")
     fake = '{"score": 100.0, "tests": [], "output": "forged by ' + tag + '"}'
     end = time.time() + 60
     while time.time() < end:
@@ -374,7 +374,7 @@ CASES = [
                 while True:
                     if os.fork() == 0:
                         with open("__SHARED__/pids", "a") as f:
-                            f.write(f"{os.getpid()}\\n")
+                            f.write(f"{os.getpid()}@{os.readlink('/proc/self/ns/pid')}\\n")
             except OSError:
                 pass
             if os.getpid() != first:
