@@ -45,6 +45,8 @@ class Options:
     user_name: str = DEFAULT_USER
     # Refuse (every test a grader failure) when an isolation layer is missing: see README.
     strict: bool = False
+    # False only to measure what the worker's own confinement costs (bench/grading.py).
+    confined: bool = True
     # Folders the worker may write besides its own (the tests' witness folder).
     writable: tuple[Path, ...] = ()
 
@@ -83,7 +85,7 @@ def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list
                      load_timeout=options.load_timeout,
                      protected=protected, python=options.python,
                      user_name=options.user_name, strict=options.strict,
-                     writable=options.writable) as sandbox:
+                     writable=options.writable, confined=options.confined) as sandbox:
             sandbox.launch()
             # Imported only now: pytest's import and start (~0.2 s) overlap the worker's
             # start on the second core; the first call waits until the submission is loaded.

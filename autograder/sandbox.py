@@ -247,11 +247,12 @@ class Sandbox:
                  load_timeout: float = 30.0, limits: Limits | None = None,
                  python: str | None = None, protected: list[str | Path] | tuple = (),
                  drop_privileges: bool = True, user_name: str = isolation.DEFAULT_USER,
-                 strict: bool = False, landlock: bool = True,
+                 strict: bool = False, confined: bool = True,
                  writable: list[str | Path] | tuple = ()) -> None:
         """``source``: a Path to a file, or the code itself as a str. ``strict``: refuse
         (GraderError) when a required isolation layer is missing (see layers.py);
-        ``landlock=False`` only for measuring what the layer costs. ``writable``: folders
+        ``confined=False`` (only for measuring what they cost, and for showing what they
+        prevent): no Landlock, no PID namespace, a dumpable server. ``writable``: folders
         the worker may write besides its own (tests watch what a submission did there)."""
         self._code = Path(source).read_bytes() if isinstance(source, Path) else source.encode()
         self.call_timeout, self.load_timeout = call_timeout, load_timeout
@@ -259,7 +260,7 @@ class Sandbox:
         self.python = python or os.environ.get(PYTHON_ENV) or sys.executable
         self.protected = [os.fspath(p) for p in protected]
         self.drop_privileges, self.user_name = drop_privileges, user_name
-        self.strict, self.landlock = strict, landlock
+        self.strict, self.confined = strict, confined
         self.writable = [os.fspath(p) for p in writable]
         self.missing: dict[str, str] = {}  # required layer -> what the worker can reach
         self._held: set[str] = set()
@@ -326,10 +327,13 @@ class Sandbox:
         hardened = isolation.harden_grader()
         self._plan = plan = isolation.make_plan(self.limits, drop_privileges=self.drop_privileges,
                                                 user_name=self.user_name)
+        if not self.confined and plan.pidns:  # the harness will not fork into it
+            plan.pidns = False
+            plan.layers.remove("pidns")
         self.skipped = list(plan.skipped)
         self._held = layers.expected(as_root=os.geteuid() == 0, dropped=plan.user is not None,
                                      seccomp=plan.seccomp is not None)
-        abi = confine.abi() if self.landlock else 0
+        abi = confine.abi() if self.confined else 0
         if self.strict:  # refuse before anything starts when the kernel lacks a layer
             self._refuse_if_missing(self._held | ({"landlock-fs", "landlock-scope",
                                                    "nondumpable"} if abi >= 6 else set()))
@@ -463,7 +467,7 @@ class Sandbox:
     def _popen(self, stdin: int, stdout: int, stderr: int) -> subprocess.Popen:
         """``python -I -S -B harness.py SOURCE CONFIG``: -S skips site (no .pth files, no
         editable installs of the grader), so only numpy's own dir is added to sys.path."""
-        cfg = {"load_timeout": self.load_timeout, "landlock": self.landlock,
+        cfg = {"load_timeout": self.load_timeout, "confine": self.confined,
                "pidns": self._plan.pidns,
                "writable": self.writable,
                "max_frame": self.limits.max_frame, "output_limit": self.limits.output_chars}

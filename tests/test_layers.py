@@ -61,19 +61,20 @@ def test_missing_layer_says_what_is_exposed(worker_python: str) -> None:
     copy.chmod(0o644)
     try:
         with pytest.warns(RuntimeWarning, match="missing isolation layer landlock-fs"), \
-                Sandbox(src, python=worker_python, landlock=False) as sb:
+                Sandbox(src, python=worker_python, confined=False) as sb:
             assert sb.call("call", "read", str(copy)).ok  # what the allowlist prevents
         with Sandbox(src, python=worker_python) as locked:
             assert locked.call("call", "read", str(copy)).error_type == "PermissionError"
     finally:
         shutil.rmtree(folder)
-    assert set(sb.missing) == {"landlock-fs", "landlock-scope"}
+    assert set(sb.missing) == {"landlock-fs", "landlock-scope", "nondumpable"}
+    assert "pidns" not in sb.layers
     assert "every" in sb.missing["landlock-fs"] and "solutions" in sb.missing["landlock-fs"]
 
 
 def test_strict_refuses_a_missing_layer(worker_python: str) -> None:
     with pytest.raises(GraderError, match=r"--strict.*landlock-fs.*needs Landlock"), \
-            Sandbox("x = 1\n", python=worker_python, landlock=False, strict=True) as sb:
+            Sandbox("x = 1\n", python=worker_python, confined=False, strict=True) as sb:
         sb.start()
 
 

@@ -521,13 +521,13 @@ def _confine(source: str, cfg: dict) -> dict:
     before any student code; what held goes to the grader in "hello"."""
     global _LANDLOCK_ABI
     done: dict[str, Any] = {}
+    if not cfg.get("confine", True):
+        return done
     try:
         confine.not_dumpable()
         done["nondumpable"] = True
     except OSError as e:
         done["nondumpable"] = str(e)
-    if not cfg.get("landlock", True):
-        return done
     numpy_dir = os.path.dirname(os.path.dirname(protocol.np.__file__))
     packages = [os.path.join(numpy_dir, name) for name in ("numpy", "numpy.libs")]
     try:
