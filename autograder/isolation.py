@@ -10,7 +10,11 @@ whose ``apply()`` runs in the worker between fork and exec (``preexec_fn``):
   process of the submission can be killed with one ``kill(-1)`` as that user;
 * no-new-privs + a seccomp filter that lets ``socket()`` create only AF_UNIX
   sockets (x86_64 and aarch64; works under Docker's default profile);
-* a new network namespace when a start-up probe shows ``unshare`` is allowed.
+* a new network namespace, and with it a PID namespace whose pid 1 is the worker
+  server (harness.py forks into it), when a start-up probe shows ``unshare`` is allowed.
+
+The worker then confines itself before any student code runs (worker/confine.py:
+Landlock's allowlist and scopes, not dumpable) and reports it in its hello.
 
 The grader itself is made non-dumpable (a same-uid worker cannot ptrace it or
 read its /proc files) and a child subreaper (orphans come back to it).

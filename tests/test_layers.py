@@ -147,3 +147,13 @@ def test_grade_with_a_worker_that_never_starts(tmp_path: Path, monkeypatch) -> N
     assert len(document["tests"]) == len(ITEMS) and document["score"] == 0
     assert all(t["extra_data"] == {"grader_error": True} for t in document["tests"])
     assert "regrade" in document["output"]
+
+
+def test_server_and_calls_are_not_dumpable(worker_python: str) -> None:
+    """PR_GET_DUMPABLE in a call (a fork of the server): 0, so neither its /proc files nor
+    ptrace are open to another process of the same uid."""
+    src = "import ctypes\ndef dumpable():\n    return ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)\n"
+    with Sandbox(src, python=worker_python) as sb:
+        assert sb.call("call", "dumpable").value == 0
+    with Sandbox(src, python=worker_python, confined=False) as sb:
+        assert sb.call("call", "dumpable").value == 1

@@ -3,6 +3,9 @@
 Run as ``python -I -S -B harness.py SOURCE CONFIG_JSON`` with requests on fd 0
 and replies on fd 1 (both moved to private fds at start; fd 0 then reads
 /dev/null and fd 1 joins fd 2, a pipe the grader drains for diagnostics).
+Before the submission runs the worker confines itself (confine.py: not dumpable, a
+Landlock allowlist and signal scope) and says so in its "hello"; with a PID namespace
+it first forks so that the server is the namespace's pid 1.
 Everything here is untrusted once the submission has run: the grader judges
 only the bytes it receives. The fork per request keeps one call's state from
 leaking into the next and lets a call crash without taking the server down.
