@@ -330,9 +330,19 @@ class Plan:
     ids: tuple[int, int] = (0, 0)
 
     def apply(self) -> None:
-        """preexec_fn: order matters (unshare needs root; pdeathsig survives only after setuid)."""
+        """preexec_fn, between fork and exec. The order is forced:
+
+        1. unshare first: as root it needs CAP_SYS_ADMIN, which the drop below removes;
+           without root the user namespace maps our own ids, so no id may change before.
+        2. rlimits before the drop: as root they may be set above the current hard limits.
+        3. the drop (setgroups, setgid, setuid), then pdeathsig: a uid change clears it.
+        4. seccomp last of all, with no-new-privs (which an unprivileged filter requires).
+        Landlock comes after exec, in the worker itself (worker/confine.py): exec needs the
+        interpreter to be executable, and the worker grants no execute right at all; its
+        rules name paths only the started interpreter knows (its stdlib, numpy, the loaded
+        libraries). It restricts itself before any student code runs.
+        """
         if self.netns:
-            # First, while still root (as root) or before any id change (userns maps ours).
             enter_netns(self.netns_as_root, self.ids, self.pidns)
         for res, value in self.rlimits:
             hard = resource.getrlimit(res)[1]  # without root we may only lower a hard limit

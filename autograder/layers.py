@@ -56,6 +56,12 @@ def expected(*, as_root: bool, dropped: bool, seccomp: bool) -> set[str]:
     return held
 
 
+def offered(abi: int) -> set[str]:
+    """The worker's own layers a kernel with this Landlock ABI (0: none) will let it apply."""
+    return {"nondumpable"} | ({"landlock-fs"} if abi >= 1 else set()) | (
+        {"landlock-scope"} if abi >= 6 else set())
+
+
 def exposure(name: str, *, as_root: bool) -> str:
     """What the worker can reach without layer ``name``."""
     files = ("every world-readable file on this machine (another checkout of the solutions, "

@@ -335,8 +335,7 @@ class Sandbox:
                                      seccomp=plan.seccomp is not None)
         abi = confine.abi() if self.confined else 0
         if self.strict:  # refuse before anything starts when the kernel lacks a layer
-            self._refuse_if_missing(self._held | ({"landlock-fs", "landlock-scope",
-                                                   "nondumpable"} if abi >= 6 else set()))
+            self._refuse_if_missing(self._held | layers.offered(abi))
         # The lease first: while we hold it, no other sandbox of our uid sweeps its processes.
         lease = self._take_lease(plan)
         self._tmp = self._make_dirs(plan)

@@ -89,6 +89,12 @@ def test_strict_grade_still_writes_results(tmp_path: Path, monkeypatch) -> None:
     assert results.REGRADED in document["tests"][0]["output"]
 
 
+def test_offered_by_abi() -> None:
+    assert layers.offered(0) == {"nondumpable"}
+    assert layers.offered(5) == {"nondumpable", "landlock-fs"}
+    assert layers.offered(7) == {"nondumpable", "landlock-fs", "landlock-scope"}
+
+
 def test_report_pure() -> None:
     found = layers.report([], {"seccomp", "nondumpable", "landlock-fs"}, as_root=False)
     assert list(found.missing) == ["landlock-scope"]
