@@ -240,6 +240,11 @@ def _killed_by_foreign(code: int | None) -> bool:
     return code is not None and code < 0 and -code in FOREIGN_SIGNALS
 
 
+def _start_failed_for_now(code: int | None) -> bool:
+    """Before its hello: killed from outside, or no process slot for the uid yet."""
+    return _killed_by_foreign(code) or code == confine.EXIT_TEMPFAIL
+
+
 class Sandbox:
     """One submission in one isolated worker; calls are answered by forks of it."""
 
@@ -496,8 +501,8 @@ class Sandbox:
                 if attempt == 2:
                     raise GraderError("the worker was killed twice before it started, by a "
                                       "signal the grader did not send (the OOM killer or "
-                                      "another process): not your code, this submission "
-                                      "will be regraded") from None
+                                      "another process), or found no process slot: not "
+                                      "your code, this submission will be regraded") from None
                 w, t0 = self._respawn()
                 continue
             # The harness interrupts a slow load; the extra second is for stubborn code.
@@ -526,7 +531,7 @@ class Sandbox:
         except (_Timeout, _Eof, protocol.ProtocolError) as e:
             log = w.log_text().strip()
             self._stop_worker()
-            if not isinstance(e, _Timeout) and _killed_by_foreign(w.proc.returncode):
+            if not isinstance(e, _Timeout) and _start_failed_for_now(w.proc.returncode):
                 raise _Killed from e
             # Before "hello" no student code has run: a missing numpy, an old Python or an
             # interpreter the sandbox user cannot execute.

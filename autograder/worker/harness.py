@@ -547,7 +547,15 @@ def _become_pid1() -> None:
     child goes on as the namespace's pid 1. Nothing inside can signal it, and when it
     ends the kernel kills everything left inside. The parent holds no pipe, waits, and
     ends the same way, so the grader sees the server's own end."""
-    pid = _fork()
+    for _ in range(50):  # EAGAIN: our uid's process cap, while an earlier grade's die
+        try:
+            pid = _fork()
+            break
+        except BlockingIOError:
+            _select([], [], [], 0.02)
+    else:
+        sys.stderr.write("the worker could not fork into its PID namespace (EAGAIN)\n")
+        _exit(confine.EXIT_TEMPFAIL)
     if pid == 0:
         confine.die_with_parent()  # the parent killed from outside: the namespace goes too
         return
