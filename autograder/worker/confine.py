@@ -127,11 +127,9 @@ def restrict(read: list[str], write: list[str]) -> dict:
         raise OSError(0, "Landlock is not available in this kernel")
     ruleset = _ruleset(version, fs=True, scope=True)
     try:
-        allowed = []
         for paths, rights in ((read, READ), (write, READ | WRITE)):
             for path in dict.fromkeys(p for p in paths if os.path.exists(p)):
                 _allow(ruleset, path, rights, version)
-                allowed.append(path)
     except BaseException:
         os.close(ruleset)
         raise
