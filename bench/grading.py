@@ -178,30 +178,36 @@ GOAL_LAYERS = 0.050
 def layers_ab(repeats: int) -> tuple[list[Row], dict]:
     """The worker's new layers (Landlock allowlist and scopes, PID namespace, a server
     that is not dumpable) on and off, interleaved in alternating order; the load avg."""
-    env, walls = common.kit_env(), {"on": [], "off": []}
+    env, walls, cpus = common.kit_env(), {"on": [], "off": []}, {"on": [], "off": []}
     load = [os.getloadavg()[0]]
     for i in range(repeats):
         for flag in ("on", "off") if i % 2 == 0 else ("off", "on"):
-            wall, done = common.run_timed([sys.executable, "-c", AB_SCRIPT, str(NOTEBOOK), flag],
-                                          env=env, check=False)
+            wall, cpu, done = timed_cpu([sys.executable, "-c", AB_SCRIPT, str(NOTEBOOK), flag],
+                                        env)
             if done.returncode == 0:
                 walls[flag].append(wall)
+                cpus[flag].append(cpu)
     parts = _layer_parts(repeats)
     load.append(os.getloadavg()[0])
     on, off = common.median(walls["on"]), common.median(walls["off"])
+    cpu_on, cpu_off = common.median(cpus["on"]), common.median(cpus["off"])
     print(f"\nlayers on/off, {repeats} interleaved pairs: on {on:.3f} s, off {off:.3f} s, "
-          f"cost {on - off:+.3f} s (1-min load {load[0]:.2f} -> {load[1]:.2f})")
+          f"cost {on - off:+.3f} s wall; CPU (grader + worker) on {cpu_on:.3f} s, off "
+          f"{cpu_off:.3f} s, cost {cpu_on - cpu_off:+.3f} s (1-min load {load[0]:.2f} -> "
+          f"{load[1]:.2f})")
     rows = [Row("grading", "one grade, worker confined (Landlock, pidns, non-dumpable)", on,
                 "s", GOAL_ONE, samples=walls["on"]),
             Row("grading", "one grade, without those layers", off, "s", samples=walls["off"]),
             Row("grading", "cost of the new layers (median on - median off)", on - off, "s",
-                GOAL_LAYERS, note=f"load {load[0]:.2f}-{load[1]:.2f}")]
+                GOAL_LAYERS, note=f"load {load[0]:.2f}-{load[1]:.2f}"),
+            Row("grading", "CPU cost of the new layers (grader + worker)", cpu_on - cpu_off,
+                "s", GOAL_LAYERS, samples=cpus["on"] + cpus["off"])]
     for label, (with_, without) in parts.items():
         print(f"  {label}: on {with_ * 1e3:.1f} ms, off {without * 1e3:.1f} ms, "
               f"cost {(with_ - without) * 1e3:+.1f} ms")
         rows.append(Row("grading", f"cost of the new layers: {label}", with_ - without, "s",
                         samples=[with_, without]))
-    return rows, {"walls": walls, "load": load, "parts": parts}
+    return rows, {"walls": walls, "cpus": cpus, "load": load, "parts": parts}
 
 
 def _layer_parts(repeats: int, calls: int = 20) -> dict[str, tuple[float, float]]:

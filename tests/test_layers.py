@@ -163,3 +163,11 @@ def test_server_and_calls_are_not_dumpable(worker_python: str) -> None:
         assert sb.call("call", "dumpable").value == 0
     with Sandbox(src, python=worker_python, confined=False) as sb:
         assert sb.call("call", "dumpable").value == 1
+
+
+def test_cli_strict_grades_where_every_layer_holds(tmp_path: Path) -> None:
+    from autograder.__main__ import main
+
+    out = tmp_path / "results.json"
+    assert main(["grade", str(REFERENCE), "--strict", "--results", str(out)]) == 0
+    assert json.loads(out.read_text())["score"] == 100
