@@ -1,9 +1,11 @@
 """`python -m autograder COMMAND`: grade a submission, or grade the reference and the blank one.
 
-    grade PATH [--results FILE]   grade a notebook, folder or zip; print the score table
+    grade PATH [--results FILE] [--strict]
+                                  grade a notebook, folder or zip; print the score table
     demo                          grade the reference and the blank student notebook
     build [--out FILE]            write Gradescope's autograder.zip (default dist/autograder.zip)
-    grade-all SOURCE [--out DIR]  grade a Gradescope export, an nbgrader tree or a folder
+    grade-all SOURCE [--out DIR] [--strict]
+                                  grade a Gradescope export, an nbgrader tree or a folder
 """
 
 from __future__ import annotations
@@ -19,26 +21,28 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 from autograder import results
-from autograder.engine import grade
+from autograder.engine import Options, grade
 from autograder.errors import SubmissionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "linear_classifiers.ipynb"
+STRICT_HELP = ("refuse to grade (every test marked a grader failure) when an isolation layer "
+               "is missing on this machine")
 
 
-def _grade(path: Path, results_path: Path | None) -> int:
-    document = grade(path, results_path)
+def _grade(path: Path, results_path: Path | None, strict: bool) -> int:
+    document = grade(path, results_path, Options(strict=strict))
     print(results.table(document))
     if document["output"]:
         print(document["output"])
     return 0
 
 
-def _grade_all(source: Path, out: Path, jobs: int) -> int:
+def _grade_all(source: Path, out: Path, jobs: int, strict: bool) -> int:
     from autograder import batch  # its pool machinery is no part of a single grade's start
 
     try:
-        rows = batch.grade_all(source, out, jobs)
+        rows = batch.grade_all(source, out, jobs, strict=strict)
     except SubmissionError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -64,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     grade_cmd = commands.add_parser("grade", help="grade one submission")
     grade_cmd.add_argument("path", type=Path, help="a notebook, a folder or a zip")
     grade_cmd.add_argument("--results", type=Path, help="where to write results.json")
+    grade_cmd.add_argument("--strict", action="store_true", help=STRICT_HELP)
     commands.add_parser("demo", help="grade the reference and the blank notebook")
     build_cmd = commands.add_parser("build", help="write Gradescope's autograder.zip")
     build_cmd.add_argument("--out", type=Path, default=ROOT / "dist" / "autograder.zip")
@@ -71,11 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     batch_cmd.add_argument("source", type=Path, help="an export folder or zip")
     batch_cmd.add_argument("--out", type=Path, default=Path("graded"))
     batch_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    batch_cmd.add_argument("--strict", action="store_true", help=STRICT_HELP)
     args = parser.parse_args(argv)
     if args.command == "grade-all":
-        return _grade_all(args.source, args.out, args.jobs)
+        return _grade_all(args.source, args.out, args.jobs, args.strict)
     if args.command == "grade":
-        return _grade(args.path, args.results)
+        return _grade(args.path, args.results, args.strict)
     if args.command == "build":
         from autograder import package
 

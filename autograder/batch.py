@@ -82,10 +82,10 @@ def _take_slot(slots: Any) -> None:
     _slot = slots.get()
 
 
-def _grade_one(entry: Entry, out: Path) -> dict[str, Any]:
+def _grade_one(entry: Entry, out: Path, strict: bool = False) -> dict[str, Any]:
     folder = out / entry.key
     folder.mkdir(parents=True, exist_ok=True)
-    options = Options(user_name=f"{DEFAULT_USER}{_slot}")
+    options = Options(user_name=f"{DEFAULT_USER}{_slot}", strict=strict)
     document = grade(entry.path, folder / "results.json", options)
     (folder / "feedback.txt").write_text(_feedback(entry, document), encoding="utf-8")
     return {"key": entry.key, "identity": entry.identity, "document": document}
@@ -99,8 +99,8 @@ def _feedback(entry: Entry, document: dict[str, Any]) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True
-              ) -> list[dict[str, Any]]:
+def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True,
+              strict: bool = False) -> list[dict[str, Any]]:
     """Grade every submission under `source` (a folder or a zip); write the outputs."""
     with tempfile.TemporaryDirectory(prefix="batch-") as scratch:
         if source.is_file():
@@ -109,13 +109,14 @@ def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True
         if not todo:
             raise SubmissionError(f"No submissions found in {source}.")
         out.mkdir(parents=True, exist_ok=True)
-        rows = _run(todo, out, jobs, progress)
+        rows = _run(todo, out, jobs, progress, strict)
     write_gradebook(out / "gradebook.csv", rows)
     write_summary(out, rows)
     return rows
 
 
-def _run(todo: list[Entry], out: Path, jobs: int, progress: bool) -> list[dict[str, Any]]:
+def _run(todo: list[Entry], out: Path, jobs: int, progress: bool, strict: bool
+         ) -> list[dict[str, Any]]:
     from tqdm import tqdm
 
     slots = multiprocessing.get_context("fork").Queue()
@@ -123,7 +124,7 @@ def _run(todo: list[Entry], out: Path, jobs: int, progress: bool) -> list[dict[s
         slots.put(slot)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                              initializer=_take_slot, initargs=(slots,)) as pool:
-        futures = [pool.submit(_grade_one, entry, out) for entry in todo]
+        futures = [pool.submit(_grade_one, entry, out, strict) for entry in todo]
         bar = tqdm(total=len(futures), unit="submission", disable=not progress)
         rows = []
         for future in futures:
@@ -150,7 +151,7 @@ def write_gradebook(path: Path, rows: list[dict[str, Any]]) -> None:
     writer.writerow(["id", "student", *(i.test for i in ITEMS), "total", "grading_errors"])
     for row in rows:
         tests = row["document"]["tests"]
-        errors = [t["name"] for t in tests if t["output"].startswith("The grader failed")]
+        errors = [t["name"] for t in tests if results.is_grader_error(t)]
         writer.writerow([row["key"], row["identity"], *(t["score"] for t in tests),
                          row["document"]["score"], "; ".join(errors)])
     write_atomic(path, buffer.getvalue())

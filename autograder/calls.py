@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograder.errors import WorkerLost
 from autograder.feedback import Mismatch
 from autograder.sandbox import Reply, Sandbox
 
@@ -46,6 +47,9 @@ class Student:
         reply = self._sandbox.call(probe, *args, timeout=timeout, **kwargs)
         if reply.status == "timeout":
             self._hung.add(label)
+        if reply.status == "lost":  # not a Mismatch: the runner marks it the grader's failure
+            raise WorkerLost(f"the process running {label} was killed twice by a signal the "
+                             f"grader did not send ({reply.error_message})")
         if reply.status != "ok":
             raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout))
         return reply

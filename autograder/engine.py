@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from autograder.errors import GraderError, SubmissionError
 from autograder.extraction import extract, worker_source
 from autograder.hidden import HIDDEN
 from autograder.isolation import DEFAULT_USER
-from autograder.results import Outcome
+from autograder.results import REGRADED, Outcome
 from autograder.rubric import ITEMS
 from autograder.sandbox import Ready, Sandbox
 from autograder.submission import locate
@@ -42,6 +43,12 @@ class Options:
     # One uid per concurrently graded submission: processes of one uid may signal and
     # trace each other, so two submissions must never share one (see batch.py).
     user_name: str = DEFAULT_USER
+    # Refuse (every test a grader failure) when an isolation layer is missing: see README.
+    strict: bool = False
+    # False only to measure what the worker's own confinement costs (bench/grading.py).
+    confined: bool = True
+    # Folders the worker may write besides its own (the tests' witness folder).
+    writable: tuple[Path, ...] = ()
 
 
 def grade(submission: Path, results_path: Path | None, options: Options | None = None
@@ -55,7 +62,10 @@ def grade(submission: Path, results_path: Path | None, options: Options | None =
         outcomes, notes = _all_failed(str(problem), grader_error=False), [str(problem)]
     except GraderError as problem:
         print(f"grader error: {problem}", file=sys.stderr)
-        outcomes, notes = _all_failed(f"The grader failed: {problem}", grader_error=True), []
+        outcomes, notes = _grader_failed(str(problem)), []
+    except Exception as problem:  # noqa: BLE001 - a grader bug: still a results.json
+        traceback.print_exc(file=sys.stderr)
+        outcomes, notes = _grader_failed(f"{type(problem).__name__} in the grader"), []
     document = results.build(outcomes, summary=_summary(outcomes, notes),
                              seconds=time.perf_counter() - start)
     if results_path is not None:
@@ -74,7 +84,8 @@ def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list
         with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
                      load_timeout=options.load_timeout,
                      protected=protected, python=options.python,
-                     user_name=options.user_name) as sandbox:
+                     user_name=options.user_name, strict=options.strict,
+                     writable=options.writable, confined=options.confined) as sandbox:
             sandbox.launch()
             # Imported only now: pytest's import and start (~0.2 s) overlap the worker's
             # start on the second core; the first call waits until the submission is loaded.
@@ -115,6 +126,11 @@ def _log_isolation(sandbox: Sandbox) -> None:
     print(f"isolation: {', '.join(sandbox.layers) or 'none'}", file=sys.stderr)
     for warning in sandbox.warnings:
         print(f"isolation warning: {warning}", file=sys.stderr)
+
+
+def _grader_failed(problem: str) -> dict[str, Outcome]:
+    """Every test the grader's failure, told as such (the details go to the TA's log)."""
+    return _all_failed(f"The grader failed ({problem}): {REGRADED}.", grader_error=True)
 
 
 def _all_failed(message: str, *, grader_error: bool) -> dict[str, Outcome]:

@@ -12,3 +12,8 @@ class SubmissionError(Exception):
 
     Its message is shown to the student as is: say what was found and what to do.
     """
+
+
+class WorkerLost(GraderError):
+    """The worker was killed twice by a signal nobody in the grader sent (the OOM killer,
+    another process): the tests it took away are the grader's failure, to be regraded."""

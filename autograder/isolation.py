@@ -10,7 +10,11 @@ whose ``apply()`` runs in the worker between fork and exec (``preexec_fn``):
   process of the submission can be killed with one ``kill(-1)`` as that user;
 * no-new-privs + a seccomp filter that lets ``socket()`` create only AF_UNIX
   sockets (x86_64 and aarch64; works under Docker's default profile);
-* a new network namespace when a start-up probe shows ``unshare`` is allowed.
+* a new network namespace, and with it a PID namespace whose pid 1 is the worker
+  server (harness.py forks into it), when a start-up probe shows ``unshare`` is allowed.
+
+The worker then confines itself before any student code runs (worker/confine.py:
+Landlock's allowlist and scopes, not dumpable) and reports it in its hello.
 
 The grader itself is made non-dumpable (a same-uid worker cannot ptrace it or
 read its /proc files) and a child subreaper (orphans come back to it).
@@ -47,6 +51,7 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
 CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 
 
@@ -266,30 +271,33 @@ def _in_fork(fn: Callable[[], int]) -> int:
 
 # ---------------------------------------------------------------- namespaces
 
-@functools.lru_cache(maxsize=2)
-def netns_probe(as_root: bool) -> tuple[bool, str]:
-    """Can a worker get its own network namespace here (Docker usually says no)?"""
+@functools.lru_cache(maxsize=4)
+def netns_probe(as_root: bool, pid: bool = False) -> tuple[bool, str]:
+    """Can a worker get its own network (and PID) namespace here (Docker usually says no)?"""
     ids = (os.getuid(), os.getgid())
-    code = _in_fork(lambda: _try_netns(as_root, ids))
+    code = _in_fork(lambda: _try_netns(as_root, ids, pid))
     if code == 0:
         return True, ""
-    return False, "netns: unshare not permitted here"
+    return False, f"{'pidns' if pid else 'netns'}: unshare not permitted here"
 
 
-def _try_netns(as_root: bool, ids: tuple[int, int]) -> int:
+def _try_netns(as_root: bool, ids: tuple[int, int], pid: bool) -> int:
     try:
-        enter_netns(as_root, ids)
+        enter_netns(as_root, ids, pid)
     except OSError:
         return 1
     return 0
 
 
-def enter_netns(as_root: bool, ids: tuple[int, int]) -> None:
-    """New network namespace; without root via a user namespace mapping our own ids."""
+def enter_netns(as_root: bool, ids: tuple[int, int], pid: bool = False) -> None:
+    """New network namespace, and a PID one if asked; without root via a user namespace
+    mapping our own ids. The PID namespace holds only the exec'd process's children:
+    the worker forks once at start, and that child is its namespace's pid 1."""
+    extra = CLONE_NEWPID if pid else 0
     if as_root:
-        unshare(CLONE_NEWNET)
+        unshare(CLONE_NEWNET | extra)
         return
-    unshare(CLONE_NEWUSER | CLONE_NEWNET)
+    unshare(CLONE_NEWUSER | CLONE_NEWNET | extra)
     # A non-dumpable process (we inherit that from the grader) has root-owned /proc files:
     # be dumpable just long enough to write our own id maps. exec() resets it anyway.
     prctl(PR_SET_DUMPABLE, 1)
@@ -314,6 +322,7 @@ class Plan:
     user: SandboxUser | None
     rlimits: list[tuple[int, int]]
     netns: bool = False
+    pidns: bool = False             # with netns only: one unshare() makes both
     netns_as_root: bool = True
     seccomp: SeccompFilter | None = None
     layers: list[str] = field(default_factory=list)
@@ -321,9 +330,20 @@ class Plan:
     ids: tuple[int, int] = (0, 0)
 
     def apply(self) -> None:
-        """preexec_fn: order matters (unshare needs root; pdeathsig survives only after setuid)."""
+        """preexec_fn, between fork and exec. The order is forced:
+
+        1. unshare first: as root it needs CAP_SYS_ADMIN, which the drop below removes;
+           without root the user namespace maps our own ids, so no id may change before.
+        2. rlimits before the drop: as root they may be set above the current hard limits.
+        3. the drop (setgroups, setgid, setuid), then pdeathsig: a uid change clears it.
+        4. seccomp last of all, with no-new-privs (which an unprivileged filter requires).
+        Landlock comes after exec, in the worker itself (worker/confine.py): exec needs the
+        interpreter to be executable, and the worker grants no execute right at all; its
+        rules name paths only the started interpreter knows (its stdlib, numpy, the loaded
+        libraries). It restricts itself before any student code runs.
+        """
         if self.netns:
-            enter_netns(self.netns_as_root, self.ids)
+            enter_netns(self.netns_as_root, self.ids, self.pidns)
         for res, value in self.rlimits:
             hard = resource.getrlimit(res)[1]  # without root we may only lower a hard limit
             if hard != resource.RLIM_INFINITY and os.geteuid() != 0:
@@ -349,7 +369,8 @@ def rlimits_for(limits: Limits, nproc: int) -> list[tuple[int, int]]:
 
 def plan_isolation(limits: Limits, *, euid: int, drop_privileges: bool,
                    user: SandboxUser | None, netns: tuple[bool, str],
-                   seccomp: tuple[SeccompFilter | None, str], user_threads: int = 0) -> Plan:
+                   seccomp: tuple[SeccompFilter | None, str], user_threads: int = 0,
+                   pidns: tuple[bool, str] = (False, "pidns: not tried")) -> Plan:
     """Pure layer selection from what the probes found (unit-testable)."""
     privileged = euid == 0 and drop_privileges and user is not None
     layers = ["process", "clean-env", "fresh-cwd"]
@@ -365,13 +386,18 @@ def plan_isolation(limits: Limits, *, euid: int, drop_privileges: bool,
         layers.append("netns" if euid == 0 else "userns+netns")
     else:
         skipped.append(netns[1])
+    if netns[0] and pidns[0]:
+        layers.append("pidns")
+    else:
+        skipped.append(pidns[1])
     if seccomp[0] is not None:
         layers += ["no-new-privs", "seccomp:socket-af_unix-only"]
     else:
         skipped.append(seccomp[1])
     layers.append("pdeathsig")
     return Plan(user=user if privileged else None, rlimits=rlimits_for(limits, nproc),
-                netns=netns[0], netns_as_root=euid == 0, seccomp=seccomp[0],
+                netns=netns[0], pidns=netns[0] and pidns[0], netns_as_root=euid == 0,
+                seccomp=seccomp[0],
                 layers=layers, skipped=skipped, ids=(os.getuid(), os.getgid()))
 
 
@@ -385,6 +411,7 @@ def make_plan(limits: Limits, *, drop_privileges: bool = True,
     threads = 0 if user is not None else count_threads(os.getuid())
     return plan_isolation(limits, euid=euid, drop_privileges=drop_privileges, user=user,
                           netns=netns_probe(euid == 0), seccomp=(filt, reason),
+                          pidns=netns_probe(euid == 0, pid=True),
                           user_threads=threads)
 
 

@@ -34,6 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograder.results import is_grader_error
 from autograder.rubric import ITEMS, Item
 from autograder.submission import EXPECTED_NAME
 
@@ -44,7 +45,6 @@ WORKER_PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 GRADE_TIMEOUT = 900.0  # seconds; a grade takes ~2 s, every call to the student has its own limit
 # A tests cell's grade_id is "check_" + its answer cell's; the class cell grades two methods.
 FUNCTIONS = {"linear_classifier": ("LinearClassifier.train", "LinearClassifier.predict")}
-GRADER_FAILED = "the grader failed"
 
 
 class GraderFailure(RuntimeError):
@@ -125,8 +125,10 @@ def run_grader(notebook: Path) -> dict[str, Any]:
             raise GraderFailure(f"`python -m autograder grade` exited with {done.returncode}: "
                                 f"{done.stderr.strip()[-1500:]}")
         document = json.loads(results.read_text(encoding="utf-8"))
-    if GRADER_FAILED in document.get("output", "").lower():
-        raise GraderFailure(f"{document['output']} Regrade this submission with "
+    failed = [t.get("name", "?") for t in document.get("tests", []) if is_grader_error(t)]
+    if failed:
+        raise GraderFailure(f"the grader failed on {len(failed)} test(s) ({'; '.join(failed)}), "
+                            "not the student's code. Regrade this submission with "
                             "`python -m autograder grade`.")
     return document
 

@@ -21,8 +21,10 @@ class Outcome:
     seconds: float
 
 
-NOT_RUN = Outcome(False, "This test did not run: the grader failed before it. Please tell the "
-                  "course staff.", True, 0.0)
+# Every grader failure tells the student this; machines read extra_data["grader_error"].
+REGRADED = "not your code: this submission will be regraded"
+NOT_RUN = Outcome(False, f"This test did not run: the grader failed before it, {REGRADED}.",
+                  True, 0.0)
 
 
 def build(outcomes: dict[str, Outcome], *, summary: str, seconds: float) -> dict[str, Any]:
@@ -48,11 +50,18 @@ def _test(number: int, item: Any, outcome: Outcome) -> dict[str, Any]:
         "status": "passed" if outcome.passed else "failed",
         "output": outcome.message,
         "visibility": VISIBILITY,
+        "extra_data": {"grader_error": outcome.grader_error},
     }
 
 
 def grader_errors(outcomes: dict[str, Outcome]) -> list[str]:
     return [name for name, outcome in outcomes.items() if outcome.grader_error]
+
+
+def is_grader_error(test: dict[str, Any]) -> bool:
+    """A results.json test entry that the grader, not the student's code, failed."""
+    extra = test.get("extra_data")
+    return type(extra) is dict and extra.get("grader_error") is True
 
 
 def write(path: Path, results: dict[str, Any]) -> None:

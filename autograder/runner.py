@@ -21,7 +21,7 @@ from autograder.calls import Student
 from autograder.extraction import Extraction
 from autograder.feedback import Mismatch
 from autograder.hidden import HIDDEN
-from autograder.results import Outcome
+from autograder.results import REGRADED, Outcome
 
 _AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
@@ -63,8 +63,8 @@ def _outcome(item: pytest.Item, call: pytest.CallInfo, seconds: float) -> Outcom
         return Outcome(False, str(error), False, seconds)
     print(f"grader error in {item.name}:", "".join(traceback.format_exception(
         type(error), error, error.__traceback__)), file=sys.stderr)
-    return Outcome(False, "The grader failed on this test, not your code: please tell the "
-                   f"course staff ({type(error).__name__}).", True, seconds)
+    return Outcome(False, f"The grader failed on this test, {REGRADED} "
+                   f"({type(error).__name__}).", True, seconds)
 
 
 def run_hidden_tests(grading: Grading, tests: Path = HIDDEN) -> dict[str, Outcome]:

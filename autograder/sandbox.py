@@ -24,6 +24,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,14 +35,19 @@ from pathlib import Path
 from types import FunctionType, MappingProxyType
 from typing import Any
 
-from autograder import isolation
+from autograder import isolation, layers
 from autograder.errors import GraderError
 from autograder.isolation import Limits, Plan
-from autograder.worker import probes, protocol
+from autograder.worker import confine, probes, protocol
 
 __all__ = ["STATUSES", "ErrorInfo", "Limits", "Ready", "Reply", "Sandbox"]
 
-STATUSES = ("ok", "error", "timeout", "crashed", "protocol_error")
+# "lost": killed twice by a signal the grader did not send: not the student's doing.
+STATUSES = ("ok", "error", "timeout", "crashed", "protocol_error", "lost")
+# What the OOM killer, a TA's `kill` or another grader's sweep sends. The submission cannot
+# send them to the server (Landlock's signal scope) and its calls' CPU cap is known; a
+# submission that sends them to its own call earns a regrade, never points.
+FOREIGN_SIGNALS = frozenset({signal.SIGKILL, signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
 PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 PROVISION_HINT = ("run `python3 -m autograder.runtime provision /opt/lcgrader-python` as root "
@@ -61,6 +67,7 @@ class ErrorInfo:
     message: str
     traceback: str = ""
     mro: tuple[str, ...] = ()
+    foreign: bool = False  # killed by a signal neither the grader nor the code sent
 
     def is_a(self, name: str) -> bool:
         """True if the exception class or one of its bases is called ``name``."""
@@ -132,8 +139,10 @@ def _error_info(v: Any) -> ErrorInfo | None:
         raise protocol.ProtocolError("malformed error field")
     mro = v.get("mro")
     mro = tuple(m[:100] for m in mro[:50] if type(m) is str) if type(mro) is list else ()
+    sig = v.get("signal")
+    foreign = type(sig) is int and sig in FOREIGN_SIGNALS and v.get("cpu_limited") is False
     return ErrorInfo(_text(v.get("type"), 100) or "Error", _text(v.get("message"), 4000),
-                     _text(v.get("traceback"), 16000), mro)
+                     _text(v.get("traceback"), 16000), mro, foreign)
 
 
 def _output(msg: dict, limit: int) -> tuple[str, int]:
@@ -214,7 +223,26 @@ class _Timeout(Exception):
 
 
 class _Eof(Exception):
-    pass
+    """The worker closed its reply pipe; ``foreign``: a signal the grader did not send."""
+
+    def __init__(self, message: str, foreign: bool = False) -> None:
+        super().__init__(message)
+        self.foreign = foreign
+
+
+class _Killed(Exception):
+    """The worker was killed by a foreign signal before its hello."""
+
+
+def _killed_by_foreign(code: int | None) -> bool:
+    """A worker (server) exit status meaning a signal from outside: the submission's code
+    cannot signal its server (Landlock scope), and the grader reaps what it kills itself."""
+    return code is not None and code < 0 and -code in FOREIGN_SIGNALS
+
+
+def _start_failed_for_now(code: int | None) -> bool:
+    """Before its hello: killed from outside, or no process slot for the uid yet."""
+    return _killed_by_foreign(code) or code == confine.EXIT_TEMPFAIL
 
 
 class Sandbox:
@@ -223,14 +251,25 @@ class Sandbox:
     def __init__(self, source: str | Path, *, call_timeout: float = 10.0,
                  load_timeout: float = 30.0, limits: Limits | None = None,
                  python: str | None = None, protected: list[str | Path] | tuple = (),
-                 drop_privileges: bool = True, user_name: str = isolation.DEFAULT_USER) -> None:
-        """``source``: a Path to a file, or the code itself as a str."""
+                 drop_privileges: bool = True, user_name: str = isolation.DEFAULT_USER,
+                 strict: bool = False, confined: bool = True,
+                 writable: list[str | Path] | tuple = ()) -> None:
+        """``source``: a Path to a file, or the code itself as a str. ``strict``: refuse
+        (GraderError) when a required isolation layer is missing (see layers.py);
+        ``confined=False`` (only for measuring what they cost, and for showing what they
+        prevent): no Landlock, no PID namespace, a dumpable server. ``writable``: folders
+        the worker may write besides its own (tests watch what a submission did there)."""
         self._code = Path(source).read_bytes() if isinstance(source, Path) else source.encode()
         self.call_timeout, self.load_timeout = call_timeout, load_timeout
         self.limits = limits or Limits()
         self.python = python or os.environ.get(PYTHON_ENV) or sys.executable
         self.protected = [os.fspath(p) for p in protected]
         self.drop_privileges, self.user_name = drop_privileges, user_name
+        self.strict, self.confined = strict, confined
+        self.writable = [os.fspath(p) for p in writable]
+        self.missing: dict[str, str] = {}  # required layer -> what the worker can reach
+        self._held: set[str] = set()
+        self._broken: str | None = None  # a grader failure every later call repeats
         self.layers: list[str] = []
         self.warnings: list[str] = []
         self.skipped: list[str] = []
@@ -276,10 +315,14 @@ class Sandbox:
         """Launch if not yet done and wait until the submission is loaded (once)."""
         if self.ready is not None:
             return self.ready
+        if self._broken is not None:
+            raise GraderError(self._broken)
         self.launch()
         try:
             self.ready = self._await_load(self._worker, self._launched)
-        except BaseException:
+        except BaseException as e:
+            # Every later call repeats it (the worker is gone): a grader failure, not the code's.
+            self._broken = str(e) if isinstance(e, GraderError) else f"{type(e).__name__}: {e}"
             self.close()
             raise
         return self.ready
@@ -289,12 +332,51 @@ class Sandbox:
         hardened = isolation.harden_grader()
         self._plan = plan = isolation.make_plan(self.limits, drop_privileges=self.drop_privileges,
                                                 user_name=self.user_name)
+        if not self.confined and plan.pidns:  # the harness will not fork into it
+            plan.pidns = False
+            plan.layers.remove("pidns")
         self.skipped = list(plan.skipped)
+        self._held = layers.expected(as_root=os.geteuid() == 0, dropped=plan.user is not None,
+                                     seccomp=plan.seccomp is not None)
+        abi = confine.abi() if self.confined else 0
+        if self.strict:  # refuse before anything starts when the kernel lacks a layer
+            self._refuse_if_missing(self._held | layers.offered(abi))
         # The lease first: while we hold it, no other sandbox of our uid sweeps its processes.
         lease = self._take_lease(plan)
         self._tmp = self._make_dirs(plan)
         self.layers = hardened + plan.layers + [lease]
-        self._check_protected(plan)
+        if not abi:  # without the allowlist only file permissions keep the worker out
+            self._check_protected(plan)
+
+    def _refuse_if_missing(self, held: set[str]) -> None:
+        """Record the missing required layers; under --strict, refuse."""
+        found = layers.report([], held, as_root=os.geteuid() == 0)
+        self.missing = found.missing
+        if self.strict and found.missing:
+            raise GraderError(layers.refusal(found.missing))
+
+    def _confined(self, hello: dict) -> None:
+        """The worker's own layers (it reported them before any student code ran)."""
+        shown, held = layers.from_hello(hello.get("confined"))
+        self.layers += [x for x in shown if x not in self.layers]
+        self._refuse_if_missing(self._held | held)
+        for line in (f"WARNING: {m}" for m in layers.describe_missing(self.missing)):
+            if line not in self.warnings:  # once, though every restart says hello again
+                self._warn(line)
+        landlock = hello["confined"].get("landlock") if "landlock-fs" in held else None
+        if landlock and self.protected:
+            reached = layers.inside_allowlist(
+                self.protected, [*landlock.get("read", []), *landlock.get("write", [])])
+            if reached:
+                self._warn(f"WARNING: protected paths inside the worker's allowlist: "
+                           f"{', '.join(reached[:5])}")
+            elif "protected-paths-outside-allowlist" not in self.layers:
+                self.layers.append("protected-paths-outside-allowlist")
+
+    def _warn(self, msg: str) -> None:
+        self.layers.append(msg)
+        self.warnings.append(msg)
+        warnings.warn(msg, RuntimeWarning, stacklevel=4)
 
     def close(self) -> None:
         """Kill every process the submission left, wait for them, remove the temp dir."""
@@ -357,10 +439,7 @@ class Sandbox:
         readable = isolation.readable_paths(self.protected, plan.user)
         if readable:
             shown = ", ".join(readable[:5]) + (" ..." if len(readable) > 5 else "")
-            msg = f"WARNING: protected paths readable or writable by the worker: {shown}"
-            self.layers.append(msg)
-            self.warnings.append(msg)
-            warnings.warn(msg, RuntimeWarning, stacklevel=3)
+            self._warn(f"WARNING: protected paths readable or writable by the worker: {shown}")
         else:
             self.layers.append("protected-paths-unreadable")
 
@@ -392,7 +471,9 @@ class Sandbox:
     def _popen(self, stdin: int, stdout: int, stderr: int) -> subprocess.Popen:
         """``python -I -S -B harness.py SOURCE CONFIG``: -S skips site (no .pth files, no
         editable installs of the grader), so only numpy's own dir is added to sys.path."""
-        cfg = {"load_timeout": self.load_timeout,
+        cfg = {"load_timeout": self.load_timeout, "confine": self.confined,
+               "pidns": self._plan.pidns,
+               "writable": self.writable,
                "max_frame": self.limits.max_frame, "output_limit": self.limits.output_chars}
         cmd = [self.python, "-I", "-S", "-B", os.path.join(self._tmp, "worker", "harness.py"),
                os.path.join(self._tmp, "submission.py"), json.dumps(cfg)]
@@ -411,7 +492,38 @@ class Sandbox:
         return self._await_load(self._worker, t0)
 
     def _await_load(self, w: _Worker, t0: float) -> Ready:
-        """The worker's hello, then the loaded submission's ready message."""
+        """The worker's hello, then the loaded submission's ready message. A worker killed
+        by a foreign signal (before its hello, or while loading) is started once more."""
+        for attempt in (1, 2):
+            try:
+                self._await_hello(w, t0)
+            except _Killed:
+                if attempt == 2:
+                    raise GraderError("the worker was killed twice before it started, by a "
+                                      "signal the grader did not send (the OOM killer or "
+                                      "another process), or found no process slot: not "
+                                      "your code, this submission will be regraded") from None
+                w, t0 = self._respawn()
+                continue
+            # The harness interrupts a slow load; the extra second is for stubborn code.
+            ready = self._await_ready(w, t0, time.monotonic() + self.load_timeout + LOAD_GRACE)
+            if not (ready.fatal and ready.error.foreign) or attempt == 2:
+                return self._lost_load(ready) if ready.fatal and ready.error.foreign else ready
+            self._fatal = None
+            w, t0 = self._respawn()
+        raise AssertionError("unreachable")
+
+    def _respawn(self) -> tuple[_Worker, float]:
+        self.restarts += 1
+        self._worker = self._spawn()
+        return self._worker, time.monotonic()
+
+    def _lost_load(self, ready: Ready) -> Ready:
+        """Killed twice while loading: every call reports a grader failure ("lost")."""
+        self._fatal = dataclasses.replace(ready.error, type="WorkerLost")
+        return dataclasses.replace(ready, error=self._fatal)
+
+    def _await_hello(self, w: _Worker, t0: float) -> None:
         try:
             hello = self._next_message(w, t0 + STARTUP_GRACE, lambda m: True)
             if type(hello) is not dict or hello.get("kind") != "hello":
@@ -419,12 +531,13 @@ class Sandbox:
         except (_Timeout, _Eof, protocol.ProtocolError) as e:
             log = w.log_text().strip()
             self._stop_worker()
+            if not isinstance(e, _Timeout) and _start_failed_for_now(w.proc.returncode):
+                raise _Killed from e
             # Before "hello" no student code has run: a missing numpy, an old Python or an
             # interpreter the sandbox user cannot execute.
             why = log.splitlines()[-1] if log else f"no hello ({type(e).__name__})"
             raise GraderError(self._python_problem(why)) from e
-        # The harness interrupts a slow load itself; the extra second is for stubborn code.
-        return self._await_ready(w, t0, time.monotonic() + self.load_timeout + LOAD_GRACE)
+        self._confined(hello)
 
     def _await_ready(self, w: _Worker, t0: float, deadline: float) -> Ready:
         try:
@@ -442,7 +555,8 @@ class Sandbox:
             return _err("LoadTimeout", f"loading the submission took more than "
                                        f"{self.load_timeout:g} s and could not be interrupted")
         if isinstance(e, _Eof):
-            return _err("LoadCrashed", f"the worker died while loading the submission ({e})")
+            info = _err("LoadCrashed", f"the worker died while loading the submission ({e})")
+            return dataclasses.replace(info, foreign=e.foreign)
         return _err("ProtocolError", f"garbled output while loading the submission: {e}")
 
     def _stop_worker(self) -> None:
@@ -479,14 +593,33 @@ class Sandbox:
             raise GraderError(f"unknown probe {probe!r}: probes are the public functions "
                               f"of autograder/worker/probes.py")
         self.start()
+        if self._broken is not None:
+            raise GraderError(self._broken)
         if self._closed:
             raise GraderError("sandbox already closed")
         timeout = self.call_timeout if timeout is None else timeout
+        reply = self._call_once(probe, args, kwargs, timeout)
+        if reply.error is None or not reply.error.foreign:
+            return reply
+        # Killed by a signal nobody here sent: once more, in a fresh worker.
+        self._stop_worker()
+        reply = self._call_once(probe, args, kwargs, timeout)
+        if reply.error is None or not reply.error.foreign:
+            return reply
+        return dataclasses.replace(reply, status="lost",
+                                   error=dataclasses.replace(reply.error, type="WorkerLost"))
+
+    def _call_once(self, probe: str, args: tuple, kwargs: dict, timeout: float) -> Reply:
         t0 = time.monotonic()
         if self._fatal is None and self._worker is None:
-            self._restart()
+            try:
+                self._restart()
+            except GraderError as e:  # the fresh worker did not start: so for every call
+                self._broken = str(e)
+                raise
         if self._fatal is not None:
-            return Reply("crashed", error=self._fatal, elapsed=time.monotonic() - t0)
+            status = "lost" if self._fatal.type == "WorkerLost" else "crashed"
+            return Reply(status, error=self._fatal, elapsed=time.monotonic() - t0)
         rid = next(self._ids)
         frame = self._request(rid, probe, args, kwargs, timeout)
         t1 = time.monotonic()
@@ -531,7 +664,8 @@ class Sandbox:
                                                            f"{timeout:g} s"))
             self._stop_worker()
         except _Eof as e:
-            reply = Reply("crashed", error=_err("WorkerDied", str(e)))
+            reply = Reply("crashed", error=dataclasses.replace(_err("WorkerDied", str(e)),
+                                                               foreign=e.foreign))
             self._deaths += 1
             self._stop_worker()
         except protocol.ProtocolError as e:
@@ -550,7 +684,7 @@ class Sandbox:
             except BlockingIOError:
                 continue
             except BrokenPipeError:
-                raise _Eof(self._death(w)) from None
+                raise _Eof(self._death(w), _killed_by_foreign(w.proc.returncode)) from None
 
     def _wait(self, w: _Worker, deadline: float, want_write: bool = False) -> None:
         """poll() the reply pipe (or request pipe) until ready, draining the log pipe meanwhile."""
@@ -583,7 +717,7 @@ class Sandbox:
                 continue
             if not data:
                 w.drain_log()
-                raise _Eof(self._death(w))
+                raise _Eof(self._death(w), _killed_by_foreign(w.proc.returncode))
             w.frames.extend(w.reader.feed(data))
 
     def _death(self, w: _Worker) -> str:

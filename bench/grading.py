@@ -3,7 +3,10 @@ submission through nbgrader autograde and otter-grader.
 
     python bench/grading.py [--repeats 7] [--batch-repeats 5] [--other-repeats 5]
                             [--no-batch] [--no-others] [--datasets cifar10,digits]
+                            [--layers-only]
 
+0. One grade with the worker's confinement (Landlock allowlist and scopes, PID namespace,
+   non-dumpable server) on and off: fresh processes, interleaved pairs, medians, the load.
 1. `python -m autograder grade solutions/linear_classifiers.ipynb` as a subprocess: wall
    and CPU seconds (grader + worker), median of --repeats fresh processes.
 2. Where the time goes: interpreter start, `import numpy`, the CLI's imports, the worker
@@ -162,6 +165,72 @@ def one_submission(repeats: int) -> tuple[list[Row], dict]:
     details["spoiled_runs"] = spoiled
     details["spoiled_output"] = failures
     return rows, details
+
+
+# One grade in a fresh process, the worker confined (on) or not (off): the CLI's grade
+# minus its table printing, so both variants run exactly the same code.
+AB_SCRIPT = ("import sys; from pathlib import Path; from autograder.engine import Options, grade;"
+             " d = grade(Path(sys.argv[1]), None, Options(confined=sys.argv[2] == 'on'));"
+             " sys.exit(0 if d['score'] == 100 else 1)")
+GOAL_LAYERS = 0.050
+
+
+def layers_ab(repeats: int) -> tuple[list[Row], dict]:
+    """The worker's new layers (Landlock allowlist and scopes, PID namespace, a server
+    that is not dumpable) on and off, interleaved in alternating order; the load avg."""
+    env, walls, cpus = common.kit_env(), {"on": [], "off": []}, {"on": [], "off": []}
+    load = [os.getloadavg()[0]]
+    for i in range(repeats):
+        for flag in ("on", "off") if i % 2 == 0 else ("off", "on"):
+            wall, cpu, done = timed_cpu([sys.executable, "-c", AB_SCRIPT, str(NOTEBOOK), flag],
+                                        env)
+            if done.returncode == 0:
+                walls[flag].append(wall)
+                cpus[flag].append(cpu)
+    parts = _layer_parts(repeats)
+    load.append(os.getloadavg()[0])
+    on, off = common.median(walls["on"]), common.median(walls["off"])
+    cpu_on, cpu_off = common.median(cpus["on"]), common.median(cpus["off"])
+    print(f"\nlayers on/off, {repeats} interleaved pairs: on {on:.3f} s, off {off:.3f} s, "
+          f"cost {on - off:+.3f} s wall; CPU (grader + worker) on {cpu_on:.3f} s, off "
+          f"{cpu_off:.3f} s, cost {cpu_on - cpu_off:+.3f} s (1-min load {load[0]:.2f} -> "
+          f"{load[1]:.2f})")
+    rows = [Row("grading", "one grade, worker confined (Landlock, pidns, non-dumpable)", on,
+                "s", GOAL_ONE, samples=walls["on"]),
+            Row("grading", "one grade, without those layers", off, "s", samples=walls["off"]),
+            Row("grading", "cost of the new layers (median on - median off)", on - off, "s",
+                GOAL_LAYERS, note=f"load {load[0]:.2f}-{load[1]:.2f}"),
+            Row("grading", "CPU cost of the new layers (grader + worker)", cpu_on - cpu_off,
+                "s", GOAL_LAYERS, samples=cpus["on"] + cpus["off"])]
+    for label, (with_, without) in parts.items():
+        print(f"  {label}: on {with_ * 1e3:.1f} ms, off {without * 1e3:.1f} ms, "
+              f"cost {(with_ - without) * 1e3:+.1f} ms")
+        rows.append(Row("grading", f"cost of the new layers: {label}", with_ - without, "s",
+                        samples=[with_, without]))
+    return rows, {"walls": walls, "cpus": cpus, "load": load, "parts": parts}
+
+
+def _layer_parts(repeats: int, calls: int = 20) -> dict[str, tuple[float, float]]:
+    """The same, in this process (less noise): a worker's start up to its ready message,
+    and one call (the fork, and a nested Landlock domain when on). Medians (on, off)."""
+    from autograder.sandbox import Sandbox
+
+    def start(confined: bool) -> None:
+        with Sandbox("def f():\n    return 1\n", confined=confined) as sandbox:
+            sandbox.start()
+
+    def call(sandbox: Sandbox) -> None:
+        for _ in range(calls):
+            assert sandbox.call("call", "f").ok
+
+    starts = common.interleaved({"on": lambda: start(True), "off": lambda: start(False)},
+                                repeats)
+    with Sandbox("def f():\n    return 1\n") as on, \
+            Sandbox("def f():\n    return 1\n", confined=False) as off:
+        per = common.interleaved({"on": lambda: call(on), "off": lambda: call(off)}, repeats)
+    return {"worker start to ready": (common.median(starts["on"]),
+                                      common.median(starts["off"])),
+            "one call": (common.median(per["on"]) / calls, common.median(per["off"]) / calls)}
 
 
 def spoiled_note() -> str:
@@ -527,6 +596,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--batch-repeats", type=int, default=5)
     parser.add_argument("--other-repeats", type=int, default=5)
     parser.add_argument("--no-batch", action="store_true")
+    parser.add_argument("--layers-only", action="store_true",
+                        help="only the layers on/off comparison (fast)")
     parser.add_argument("--no-others", action="store_true")
     parser.add_argument("--datasets", default="cifar10,digits",
                         help="datasets for nbgrader and otter")
@@ -534,7 +605,13 @@ def main(argv: list[str]) -> int:
     command = common.print_header(argv, "grading.py")
     common.worker_python()
     print(f"worker python: {os.environ.get(common.WORKER_PYTHON_ENV) or sys.executable}")
+    ab_rows, ab = layers_ab(args.repeats)
+    if args.layers_only:
+        common.print_rows(ab_rows)
+        common.save("grading-layers", command, ab_rows, {"layers": ab})
+        return 0
     rows, details = one_submission(args.repeats)
+    rows, details["layers"] = ab_rows + rows, ab
     if not args.no_batch:
         print("\nbatch ...", flush=True)
         more, details["batch"] = batch(args.batch_repeats)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import entries, grade_all
+from autograder import results
+from autograder.batch import entries, grade_all, write_gradebook
+from autograder.results import Outcome
 from autograder.rubric import ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +101,15 @@ def test_summary_and_histogram(graded: Path) -> None:
     assert summary.startswith("3 submissions, mean score 33.3")
     assert "Most often failed tests:" in summary
     assert (graded / "histogram.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_gradebook_names_grader_failures_from_extra_data(tmp_path: Path) -> None:
+    """The machine-readable field decides, never the wording of a test's output."""
+    outcomes = {item.test: Outcome(False, "The grader failed", False, 0.0) for item in ITEMS}
+    lost = ITEMS[0].test
+    outcomes[lost] = Outcome(False, "anything", True, 0.0)
+    document = results.build(outcomes, summary="", seconds=0.0)
+    write_gradebook(tmp_path / "g.csv", [{"key": "k", "identity": "i", "document": document}])
+    with (tmp_path / "g.csv").open() as f:
+        row = next(csv.DictReader(f))
+    assert row["grading_errors"] == ITEMS[0].title

@@ -143,7 +143,9 @@ def _run(job: Job, scratch: str) -> dict[str, Any]:
         folder.mkdir()
         folder.chmod(0o1777)
     submission = _submission(job, work, results, shared)
-    options = Options(call_timeout=job.call_timeout) if job.call_timeout else None
+    # The witness folder stays writable: the cases leave their pids and heartbeats there.
+    options = Options(call_timeout=job.call_timeout or Options.call_timeout,
+                      writable=(shared,))
     lingers = any(case.lingers for case in job.cases)
     for attempt in range(1, ATTEMPTS + 1):
         start = time.perf_counter()
@@ -166,9 +168,22 @@ def _run(job: Job, scratch: str) -> dict[str, Any]:
     return outcome
 
 
+def _readable_secrets(work: Path) -> dict[str, str]:
+    """A copy of the solutions and a home with a secret, both open to everyone (0755)."""
+    copy, home = work / "copy", work / "home"
+    for folder in (copy, home):
+        folder.mkdir()
+        folder.chmod(0o755)
+    shutil.copy(ROOT / "solutions" / "linear_classifiers.ipynb", copy)
+    (home / ".lcgrader-secret").write_text("secret\n")
+    for path in (copy / "linear_classifiers.ipynb", home / ".lcgrader-secret"):
+        path.chmod(0o644)
+    return {"__COPY__": str(copy), "__HOME__": str(home)}
+
+
 def _submission(job: Job, work: Path, results: Path, shared: Path) -> Path:
     substitutions = {"__ROOT__": str(ROOT), "__RESULTS__": str(results),
-                     "__SHARED__": str(shared)}
+                     "__SHARED__": str(shared), **_readable_secrets(work)}
     if job.cases:
         return notebooks.build(work / "submission", job.cases, substitutions=substitutions)
     folder = work / "submission"
@@ -250,22 +265,27 @@ def _read_json(path: Path) -> Any:
         return f"unreadable: {problem}"
 
 
-def _pids(path: Path) -> list[int]:
-    """The pids that the submission's processes wrote into `path`."""
-    return sorted({int(p) for p in path.read_text().split() if p.isdigit()}
-                  if path.exists() else set())
+def _pids(path: Path) -> list[str]:
+    """"pid@pid-namespace" of each process the submission started (its own view: the
+    worker may have a PID namespace of its own)."""
+    return sorted({p for p in path.read_text().split() if "@" in p} if path.exists()
+                  else set())
 
 
-def _alive(path: Path) -> list[int]:
-    """Pids listed in `path` whose process still runs (zombies count as gone)."""
+def _alive(path: Path) -> list[str]:
+    """Processes listed in `path` that still run (zombies count as gone), found in their
+    own PID namespace by the last entry of NSpid."""
+    wanted = set(_pids(path))
     alive = []
-    for pid in _pids(path):
+    for entry in Path("/proc").iterdir():
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            status = (entry / "status").read_text()
+            ns = os.readlink(entry / "ns" / "pid")
         except OSError:
             continue
-        if "\nState:\tZ" not in status and "\nState:\tX" not in status:
-            alive.append(pid)
+        inner = status.split("\nNSpid:")[1].split("\n")[0].split()[-1]
+        if f"{inner}@{ns}" in wanted and not any(f"\nState:\t{s}" in status for s in "ZX"):
+            alive.append(f"{inner}@{ns}")
     return sorted(alive)
 
 

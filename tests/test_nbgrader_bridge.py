@@ -218,3 +218,14 @@ def test_config_finds_the_kit_and_alembic_without_activation(
     names = [p.__name__ for p in config.GenerateFeedback.preprocessors]
     assert names == ["GetGrades", "ClearHiddenTestsFromFeedback", "CSSHTMLHeaderPreprocessor"]
     assert config.CourseDirectory.course_id == "linear_classifiers"
+
+
+def test_real_grader_failure_is_read_from_extra_data(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker interpreter that does not exist: the real grade still writes results.json,
+    every test marked a grader failure in extra_data, and the bridge refuses to score."""
+    monkeypatch.setenv(bridge.WORKER_PYTHON_ENV, str(tmp_path / "no-such-python"))
+    notebook = tmp_path / "linear_classifiers.ipynb"
+    shutil.copy(bridge.KIT / "solutions" / "linear_classifiers.ipynb", notebook)
+    with pytest.raises(bridge.GraderFailure, match=r"grader failed on 27 test\(s\)"):
+        bridge.run_grader(notebook)

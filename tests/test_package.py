@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from autograder.rubric import ITEMS
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "linear_classifiers.ipynb"
 BLANK = ROOT / "assignment" / "linear_classifiers.ipynb"
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian 12's, with its EXTERNALLY-MANAGED marker
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,8 @@ def unpack(archive: Path, root: Path, submission: bytes | None) -> Path:
     return root
 
 
-def run_autograder(root: Path, python: str = sys.executable) -> dict:
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python}
+def run_autograder(root: Path, python: str = sys.executable, env: dict | None = None) -> dict:
+    env = {**(env or {**os.environ, "AUTOGRADER_PYTHON": python}), "AUTOGRADER_ROOT": str(root)}
     done = subprocess.run([str(root / "source" / "run_autograder")], env=env,
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -68,13 +69,29 @@ def test_run_autograder_always_writes_results(archive: Path, tmp_path: Path,
     assert len(results["tests"]) == len(ITEMS)
 
 
-def test_setup_sh_installs_everything_grading_needs(archive: Path, tmp_path: Path) -> None:
-    """setup.sh's pip part into a fresh virtual environment, then a real grade with it."""
+def test_setup_sh_installs_into_its_own_venv(archive: Path, tmp_path: Path) -> None:
+    """setup.sh (all but apt) with the system's python3, which on this Debian 12 refuses
+    system-wide installs (PEP 668); then run_autograder with that venv for the grader and,
+    as root, for the sandbox user's worker too."""
     root = unpack(archive, tmp_path / "autograder", REFERENCE.read_bytes())
-    venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
-    python = str(tmp_path / "venv" / "bin" / "python")
-    env = {**os.environ, "AUTOGRADER_SKIP_APT": "1", "AUTOGRADER_PYTHON": python}
-    subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, check=True,
-                   capture_output=True, timeout=600)
-    assert run_autograder(root, python)["score"] == 100
-    shutil.rmtree(tmp_path / "venv")
+    folder = Path(tempfile.mkdtemp(prefix="lcgrader-venv-"))  # reachable by the sandbox user
+    folder.chmod(0o755)
+    try:
+        env = {**os.environ, "AUTOGRADER_SKIP_APT": "1", "AUTOGRADER_VENV": str(folder / "v"),
+               "AUTOGRADER_BASE_PYTHON": SYSTEM_PYTHON}
+        env.pop("AUTOGRADER_WORKER_PYTHON", None)
+        subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, check=True,
+                       capture_output=True, timeout=600)
+        assert (folder / "v" / "pyvenv.cfg").exists()
+        del env["AUTOGRADER_BASE_PYTHON"]
+        results = run_autograder(root, env=env)
+    finally:
+        shutil.rmtree(folder)
+    assert results["score"] == 100, results["output"]
+
+
+def test_system_python_is_externally_managed() -> None:
+    """What makes the venv necessary here (and on Ubuntu 24.04): pip refuses the system."""
+    done = subprocess.run([SYSTEM_PYTHON, "-m", "pip", "install", "--dry-run", "numpy"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0 and "externally-managed-environment" in done.stderr

@@ -55,3 +55,13 @@ def test_real_grades_validate_and_are_written(tmp_path: Path, submission: str) -
 def test_table_lists_every_test_and_the_total() -> None:
     text = results.table(results.build(outcomes(True), summary="", seconds=0.0))
     assert text.count("ok  ") == len(ITEMS) and text.rstrip().endswith("100 / 100  total")
+
+
+def test_grader_error_is_machine_readable_per_test() -> None:
+    mixed = outcomes(True)
+    first = ITEMS[0].test
+    mixed[first] = Outcome(False, "x", True, 0.0)
+    tests = results.build(mixed, summary="", seconds=0.0)["tests"]
+    assert [t["extra_data"] for t in tests[:2]] == [{"grader_error": True},
+                                                   {"grader_error": False}]
+    assert [results.is_grader_error(t) for t in tests[:2]] == [True, False]

@@ -6,13 +6,17 @@ worker runs as the dedicated user with an interpreter from autograder.runtime.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -164,12 +168,39 @@ def test_path_source_and_lazy_start(worker_python: str, tmp_path: Path) -> None:
         assert sb.ready is not None and sb.ready.ok
 
 
-def test_restart_after_the_server_dies(worker_python: str) -> None:
-    src = "import os, signal\ndef die():\n    os.kill(os.getppid(), signal.SIGKILL)\n" \
-          "def ok():\n    return 7\n"
-    with Sandbox(src, python=worker_python) as sb:
-        assert sb.call("call", "die").status == "crashed"
-        assert sb.call("call", "ok").value == 7 and sb.restarts == 1
+def _kill_server_soon(sb: Sandbox, times: int) -> threading.Thread:
+    """From outside, as the OOM killer would: SIGKILL the worker server while it serves."""
+    def run() -> None:
+        for _ in range(times):
+            time.sleep(0.3)
+            with contextlib.suppress(OSError, AttributeError):
+                os.kill(sb._worker.proc.pid, signal.SIGKILL)
+            time.sleep(0.3)
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+SLEEPER = "import time\ndef nap():\n    time.sleep(1.2)\n    return 7\n"
+
+
+def test_server_killed_from_outside_is_retried(worker_python: str) -> None:
+    with Sandbox(SLEEPER, python=worker_python) as sb:
+        sb.start()
+        killer = _kill_server_soon(sb, 1)
+        reply = sb.call("call", "nap")
+        killer.join()
+        assert reply.ok and reply.value == 7 and sb.restarts == 1
+
+
+def test_server_killed_twice_is_the_graders_failure(worker_python: str) -> None:
+    with Sandbox(SLEEPER, python=worker_python) as sb:
+        sb.start()
+        killer = _kill_server_soon(sb, 2)
+        reply = sb.call("call", "nap")
+        killer.join()
+        assert reply.status == "lost" and reply.error.type == "WorkerLost", reply
+        assert "signal 9" in reply.error_message and sb.restarts == 1
 
 
 def test_close_is_idempotent_and_final(worker_python: str) -> None:
@@ -228,13 +259,17 @@ def test_privilege_drop_can_be_disabled(worker_python: str, tmp_path: Path) -> N
     readable = tmp_path / "hidden_tests.py"
     readable.write_text("EXPECTED = 42\n")
     src = "import os\ndef who():\n    return os.getuid()\n"
-    with pytest.warns(RuntimeWarning, match="protected paths readable or writable"), \
-            Sandbox(src, python=worker_python, drop_privileges=False,
-                    protected=[readable]) as sb:
+    src += "def read(path):\n    return open(path).read()\n"
+    with Sandbox(src, python=worker_python, drop_privileges=False, protected=[readable]) as sb:
         assert sb.call("call", "who").value == os.getuid()
+        # Same uid as the grader, yet the allowlist keeps the file out of reach.
+        assert sb.call("call", "read", str(readable)).error_type == "PermissionError"
     assert not any(x.startswith("user:") for x in sb.layers)
-    assert any(x.startswith("WARNING: protected paths readable or writable") for x in sb.layers)
+    assert "protected-paths-outside-allowlist" in sb.layers
     assert any("user drop" in x for x in sb.skipped)
+    # As root, running the worker as root is a missing layer, and said so.
+    assert ("user-drop" in sb.missing) == ROOT
+    assert any("user-drop" in w for w in sb.warnings) == ROOT
 
 
 # A grader running WITHOUT root, for real: as root we can become `nobody` and run one.
@@ -275,7 +310,8 @@ UNPRIVILEGED_GRADER = textwrap.dedent('''
         return True
     """
     out = {"uid": os.getuid()}
-    with Sandbox(SRC, python=sys.executable, limits=Limits(processes=24)) as sb:
+    with Sandbox(SRC, python=sys.executable, limits=Limits(processes=24),
+                 writable=[os.path.dirname(sys.argv[2])]) as sb:
         out["add"] = sb.call("call", "add", 2, 3).value
         out["daemon"] = sb.call("call", "daemon", sys.argv[2]).value
         for _ in range(100):

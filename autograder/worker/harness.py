@@ -3,6 +3,9 @@
 Run as ``python -I -S -B harness.py SOURCE CONFIG_JSON`` with requests on fd 0
 and replies on fd 1 (both moved to private fds at start; fd 0 then reads
 /dev/null and fd 1 joins fd 2, a pipe the grader drains for diagnostics).
+Before the submission runs the worker confines itself (confine.py: not dumpable, a
+Landlock allowlist and signal scope) and says so in its "hello"; with a PID namespace
+it first forks so that the server is the namespace's pid 1.
 Everything here is untrusted once the submission has run: the grader judges
 only the bytes it receives. The fork per request keeps one call's state from
 leaking into the next and lets a call crash without taking the server down.
@@ -61,9 +64,10 @@ def _site_dirs(base: list[str]) -> list[str]:
 
 
 if __package__:
-    from . import probes, protocol
+    from . import confine, probes, protocol
 else:  # run as a script from the worker copy: siblings are top-level modules
     _script_paths()
+    import confine
     import probes
     import protocol
 
@@ -82,6 +86,8 @@ _setitimer, _set_handler = signal.setitimer, signal.signal
 _extract_tb, _format_list = traceback.extract_tb, traceback.format_list
 _format_exception_only = traceback.format_exception_only
 _mro_get = type.__dict__["__mro__"].__get__
+_scope_self, _wait4 = confine.scope_self, os.wait4
+_LANDLOCK_ABI = 0  # set by _confine() when the file-system allowlist is in force
 _FunctionType = types.FunctionType
 _OUR_BUILTINS = dict(vars(builtins))
 _student_builtins = _OUR_BUILTINS
@@ -309,29 +315,30 @@ def handle(msg: Any, sub: types.ModuleType, registry: dict, cfg: dict,
     if probe is None:
         err = _error("UnknownProbe", f"no probe named {msg.get('probe')!r}")
         return protocol.encode_frame(_reply(rid, "error", error=err)), None
-    frame, why, pid = run_in_child(probe, msg, sub, cfg, private)
+    frame, death, pid = run_in_child(probe, msg, sub, cfg, private)
     if frame is None:
-        frame = protocol.encode_frame(_reply(rid, "crashed", error=_error("Crashed", why)))
+        error = {**_error("Crashed", death["message"]), **death}
+        frame = protocol.encode_frame(_reply(rid, "crashed", error=error))
     return frame, pid
 
 
 def run_in_child(probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
-                 private: tuple[int, int]) -> tuple[bytes | None, str, int | None]:
-    """Fork, run the probe in the child: its reply frame or why there is none, and its pid
-    (still to be ended with `end_call`)."""
+                 private: tuple[int, int]) -> tuple[bytes | None, dict, int | None]:
+    """Fork, run the probe in the child: its reply frame or how it died without one, and
+    its pid (still to be ended with `end_call`)."""
     r, w = _pipe()
     try:
         pid = _fork()
     except OSError as e:
         _close(r)
         _close(w)
-        return None, f"could not start the call: {e.strerror}", None
+        return None, {"message": f"could not start the call: {e.strerror}"}, None
     if pid == 0:
         _close(r)
         _child(w, probe, msg, sub, cfg, private)
     _close(w)
     try:
-        return (*_collect(r, pid, cfg["max_frame"]), pid)
+        return (*_collect(r, pid, cfg["max_frame"], _cpu_cap(msg.get("timeout"))), pid)
     finally:
         _close(r)
 
@@ -364,6 +371,7 @@ def _child(w: int, probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
     code = 70
     try:
         _setpgid(0, 0)  # its own group: whatever the call forks is killed with it
+        _scope_call()
         for fd in private:
             _close(fd)
         _limit_cpu(msg.get("timeout"))
@@ -373,15 +381,31 @@ def _child(w: int, probe: Any, msg: dict, sub: types.ModuleType, cfg: dict,
         _exit(code)
 
 
-def _limit_cpu(timeout: Any) -> None:
-    """CPU seconds for this call: a backstop behind the grader's wall-clock deadline."""
+def _scope_call() -> None:
+    """A nested Landlock domain for the call: it may signal only itself and its own
+    children, so a SIGKILL that ends the server is never the call's doing."""
+    if _LANDLOCK_ABI:
+        try:
+            _scope_self(_LANDLOCK_ABI)
+        except OSError:  # never the student's loss: a server it kills is retried anyway
+            pass
+
+
+def _cpu_cap(timeout: Any) -> int:
+    """CPU seconds for a call (0: none): a backstop behind the grader's wall-clock deadline."""
     if type(timeout) not in (int, float) or not timeout > 0:
-        return
+        return 0
     soft = math.ceil(timeout) + 1
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, soft if hard == soft else soft + 1))
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    return soft if hard == resource.RLIM_INFINITY else min(soft, hard)
+
+
+def _limit_cpu(timeout: Any) -> None:
+    """SIGXCPU at the cap, the kernel's SIGKILL a second later."""
+    soft = _cpu_cap(timeout)
+    if soft:
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, soft if hard == soft else soft + 1))
 
 
 def _run_probe(probe: Any, msg: dict, sub: types.ModuleType, cfg: dict) -> bytes:
@@ -415,30 +439,31 @@ def _invoke(probe: Any, sub: types.ModuleType, msg: dict, capture: Capture
     return result
 
 
-def _collect(r: int, pid: int, max_frame: int) -> tuple[bytes | None, str]:
-    """Read exactly one frame from the child; do not wait for EOF (daemons may hold it)."""
+def _collect(r: int, pid: int, max_frame: int, cpu: int) -> tuple[bytes | None, dict]:
+    """Read exactly one frame from the child; do not wait for EOF (daemons may hold it).
+    Without a frame: how the child ended (see `_death`)."""
     os.set_blocking(r, False)
     reader = protocol.FrameReader(max_frame)
-    status = None
+    ended = None
     while True:
-        if status is None:
+        if ended is None:
             _select([r], [], [], 0.05)
         data = _read_some(r)
         if data:
             try:
                 frames = reader.feed(data)
             except protocol.ProtocolError as e:
-                return None, f"invalid reply: {e}"
+                return None, {"message": f"invalid reply: {e}"}
             if frames:
-                return protocol.LENGTH.pack(len(frames[0])) + frames[0], ""
+                return protocol.LENGTH.pack(len(frames[0])) + frames[0], {}
             continue
-        if data is None and status is None:
-            done, st = _waitpid(pid, os.WNOHANG)
-            status = st if done else None
+        if data is None and ended is None:
+            done, st, usage = _wait4(pid, os.WNOHANG)
+            ended = (st, usage) if done else None
             continue
-        if status is None:  # EOF: every writer is gone
-            status = _waitpid(pid, 0)[1]
-        return None, _describe_status(status)
+        if ended is None:  # EOF: every writer is gone
+            ended = _wait4(pid, 0)[1:]
+        return None, _death(*ended, cpu)
 
 
 def _read_some(fd: int) -> bytes | None:
@@ -449,16 +474,20 @@ def _read_some(fd: int) -> bytes | None:
         return None
 
 
-def _describe_status(status: int) -> str:
-    """Human wording of a wait status."""
+def _death(status: int, usage: Any, cpu: int) -> dict:
+    """How a call's process ended without replying: words, its signal, and whether its CPU
+    time reached the call's cap (then the kernel's SIGKILL/SIGXCPU is the call's doing)."""
+    used = usage.ru_utime + usage.ru_stime
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
             name = signal.Signals(sig).name
         except ValueError:
             name = str(sig)
-        return f"the call's process was killed by signal {sig} ({name})"
-    return f"the call's process exited with status {os.WEXITSTATUS(status)} without replying"
+        return {"message": f"the call's process was killed by signal {sig} ({name})",
+                "signal": sig, "cpu_limited": bool(cpu) and used >= cpu - 0.05}
+    return {"message": f"the call's process exited with status {os.WEXITSTATUS(status)} "
+                       "without replying"}
 
 
 def _reap_orphans() -> None:
@@ -493,16 +522,72 @@ def _become_subreaper() -> None:
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
+def _confine(source: str, cfg: dict) -> dict:
+    """Not dumpable, then (unless the grader said not to) the Landlock allowlist. Runs
+    before any student code; what held goes to the grader in "hello"."""
+    global _LANDLOCK_ABI
+    done: dict[str, Any] = {}
+    if not cfg.get("confine", True):
+        return done
+    try:
+        confine.not_dumpable()
+        done["nondumpable"] = True
+    except OSError as e:
+        done["nondumpable"] = str(e)
+    numpy_dir = os.path.dirname(os.path.dirname(protocol.np.__file__))
+    packages = [os.path.join(numpy_dir, name) for name in ("numpy", "numpy.libs")]
+    try:
+        read, write = confine.allowlist(source, os.getcwd(), packages)
+        done["landlock"] = confine.restrict(read, write + list(cfg.get("writable", [])))
+        _LANDLOCK_ABI = done["landlock"]["abi"]
+    except OSError as e:
+        done["landlock"] = {"error": str(e)}
+    return done
+
+
+def _become_pid1() -> None:
+    """Plan.apply unshared a PID namespace, which only our children enter: fork, and the
+    child goes on as the namespace's pid 1. Nothing inside can signal it, and when it
+    ends the kernel kills everything left inside. The parent holds no pipe, waits, and
+    ends the same way, so the grader sees the server's own end."""
+    for _ in range(50):  # EAGAIN: our uid's process cap, while an earlier grade's die
+        try:
+            pid = _fork()
+            break
+        except BlockingIOError:
+            _select([], [], [], 0.02)
+    else:
+        sys.stderr.write("the worker could not fork into its PID namespace (EAGAIN)\n")
+        _exit(confine.EXIT_TEMPFAIL)
+    if pid == 0:
+        confine.die_with_parent()  # the parent killed from outside: the namespace goes too
+        return
+    for fd in (0, 1, 2):
+        _close(fd)
+    _set_handler(signal.SIGINT, signal.SIG_DFL)
+    status = _waitpid(pid, 0)[1]
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two cannot be handled
+            _set_handler(sig, signal.SIG_DFL)
+        _kill(_getpid(), sig)
+        _exit(128 + sig)  # a signal that does not end us (SIGCHLD...): say it anyway
+    _exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
 def main(argv: list[str]) -> None:
     """Entry point: ``harness.py SOURCE CONFIG_JSON``."""
-    req, rep = _take_pipes()
     cfg = json.loads(argv[2])
+    if cfg.get("pidns"):
+        _become_pid1()
+    req, rep = _take_pipes()
     import faulthandler
 
     faulthandler.enable()
     _become_subreaper()
+    confined = _confine(argv[1], cfg)
     # "hello" before any student code runs: silence after it is the submission's doing.
-    protocol.write_all(rep, protocol.encode_frame({"kind": "hello"}))
+    protocol.write_all(rep, protocol.encode_frame({"kind": "hello", "confined": confined}))
     sub, ready = load(argv[1], cfg["load_timeout"], cfg["output_limit"])
     protocol.write_all(rep, protocol.encode_frame(ready, cfg["max_frame"]))
     serve(req, rep, sub, cfg)

@@ -5,8 +5,8 @@ that a successful attack would show as points), or adds a new cell whose code ru
 when the notebook loads. Only definitions, imports and constants of a notebook are
 loaded, so load-time attacks sit in class bodies or constant expressions.
 
-Every process a case starts appends its pid to __SHARED__/pids; test_engine.py checks
-that none of them survives grading. Honest values: rel_error is 4 points; a stub
+Every process a case starts appends its pid and PID namespace to __SHARED__/pids;
+test_engine.py checks that none of them survives grading. Honest values: rel_error is 4 points; a stub
 svm_loss_naive costs its 15 points and the vectorized speed check's 2 (it compares
 with the student's own naive version); the no-loop and speed checks are 3 + 2.
 """
@@ -61,7 +61,7 @@ def start_daemon(tag):
     if os.fork() != 0:
         os._exit(0)
     with open("__SHARED__/pids", "a") as f:
-        f.write(f"{os.getpid()}\\n")
+        f.write(f"{os.getpid()}@{os.readlink('/proc/self/ns/pid')}\\n")
     fake = '{"score": 100.0, "tests": [], "output": "forged by ' + tag + '"}'
     end = time.time() + 60
     while time.time() < end:
@@ -175,7 +175,12 @@ CASES = [
 
         def rel_error(a, b):
             found = []
-            for pid in os.listdir("/proc"):
+            try:
+                pids = os.listdir("/proc")
+            except OSError as e:  # outside the allowlist
+                pids = []
+                found.append(f"/proc: {e}")
+            for pid in pids:
                 if not pid.isdigit():
                     continue
                 for link in ("cwd", "root"):
@@ -283,7 +288,48 @@ CASES = [
         def rel_error(a, b):
             os.kill(os.getppid(), signal.SIGKILL)
             os.kill(os.getpid(), signal.SIGKILL)
-        ''', fails=REL_ERROR, score=96, evidence="killed by signal 9"),
+        ''', fails=REL_ERROR, score=96, evidence="rel_error raised PermissionError"),
+    # Everything outside the allowlist at once: another copy of the solutions (a 0755
+    # folder), the kit's tests/ (correct implementations), the grader's home; signals,
+    # ptrace and /proc/PID/{mem,environ} of the server and the processes just below it
+    # (the grader and its ancestors were started before it). Anything that works would
+    # give the right answer (points); all blocked, it says so.
+    Case("reaches_outside_the_allowlist", "rel_error", '''
+        import ctypes
+        import os
+
+        import numpy as np
+
+        FILES = ["__COPY__/linear_classifiers.ipynb", "__ROOT__/tests/corpus/alternatives.py",
+                 "__ROOT__/solutions/linear_classifiers.ipynb", "__HOME__/.lcgrader-secret"]
+
+
+        def _works(action):
+            try:
+                action()
+            except OSError:
+                return False
+            return True
+
+
+        def _reached():
+            server = os.getppid()
+            pids = [server, *range(max(server - 300, 2), server)]
+            libc = ctypes.CDLL(None, use_errno=True)
+            reads = [lambda p=p: open(p, "rb").read(1) for p in FILES]
+            reads += [lambda p=p, f=f: open(f"/proc/{p}/{f}", "rb").read(1)
+                      for p in pids[:50] for f in ("mem", "environ")]
+            signals = [lambda p=p: os.kill(p, 0) for p in pids]
+            traced = [p for p in pids[:50] if libc.ptrace(16, p, 0, 0) == 0]  # PTRACE_ATTACH
+            return sum(map(_works, reads + signals)) + len(traced), len(reads + signals)
+
+
+        def rel_error(a, b):
+            got, tried = _reached()
+            if got:
+                return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
+            raise RuntimeError(f"all {tried} attempts were refused")
+        ''', fails=REL_ERROR, score=96, evidence="attempts were refused"),
 
     # ------------------------------------------------------------ hanging and resources
     # The harness stops a load after 30 s: what was defined by then is graded.
@@ -328,7 +374,7 @@ CASES = [
                 while True:
                     if os.fork() == 0:
                         with open("__SHARED__/pids", "a") as f:
-                            f.write(f"{os.getpid()}\\n")
+                            f.write(f"{os.getpid()}@{os.readlink('/proc/self/ns/pid')}\\n")
             except OSError:
                 pass
             if os.getpid() != first:
