@@ -7,6 +7,7 @@ what happened in words a student can act on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from autograder.feedback import Mismatch
@@ -23,6 +24,8 @@ class Student:
         # A function that hung once is not called again: one infinite loop must not
         # cost its timeout once per test and stall a whole batch.
         self._hung: set[str] = set()
+        # Why a name may be missing (its cell was skipped: a syntax error): set by the runner.
+        self.why_missing: Callable[[str], str | None] = lambda name: None
 
     def call(self, function: str, *args: Any, timeout: float | None = None) -> Any:
         """Call a top-level function of the submission."""
@@ -47,14 +50,16 @@ class Student:
         if reply.status == "timeout":
             self._hung.add(label)
         if reply.status != "ok":
-            raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout))
+            raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout,
+                                     self.why_missing(label)))
         return reply
 
 
-def explain(label: str, reply: Reply, limit: float) -> str:
-    """One paragraph on why a call failed, naming the student's function."""
+def explain(label: str, reply: Reply, limit: float, skipped: str | None = None) -> str:
+    """One paragraph on why a call failed, naming the student's function; `skipped`: the
+    note of the cell that seems to define it, if that cell was not loaded."""
     if reply.status == "error":
-        return _raised(label, reply)
+        return _raised(label, reply, skipped)
     if reply.status == "timeout":
         # The limit, not the measured time: the same submission gets the same words.
         return f"{label} did not finish within {limit:g} s: is there an infinite loop?"
@@ -64,9 +69,12 @@ def explain(label: str, reply: Reply, limit: float) -> str:
     return f"{label} returned something the grader could not read ({reply.error_message})"
 
 
-def _raised(label: str, reply: Reply) -> str:
+def _raised(label: str, reply: Reply, skipped: str | None) -> str:
     if reply.error_type == "NotImplementedError":
-        return f"{label} is not implemented yet (it raised NotImplementedError)"
+        return (f"{label} looks unfinished: it is not implemented yet (it raised "
+                "NotImplementedError)")
+    if reply.error_type == "MissingFunction" and skipped:
+        return f"{label} could not be loaded. {skipped}; fix that line and {label} is graded"
     if reply.error_type == "MissingFunction":
         return f"Your notebook does not define {label}: {reply.error_message}"
     where = f"\n{reply.traceback.strip()}" if reply.traceback else ""
