@@ -17,6 +17,8 @@ from autograder.sandbox import Reply, Sandbox
 class CodeFailed(Mismatch):
     """The student's code raised, hung, crashed or was missing."""
 
+    rank = 1   # tells more than a plain difference, less than a named mistake
+
 
 class Student:
     def __init__(self, sandbox: Sandbox) -> None:
@@ -50,9 +52,19 @@ class Student:
         if reply.status == "timeout":
             self._hung.add(label)
         if reply.status != "ok":
+            skipped = self.why_missing(label)
             raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout,
-                                     self.why_missing(label)))
+                                     skipped), _named(reply, skipped))
         return reply
+
+
+def _named(reply: Reply, skipped: str | None) -> tuple[str, ...]:
+    """The known mistake a failed call shows, if any (ids of mistakes.LABELS)."""
+    if reply.error_type == "NotImplementedError":
+        return ("unfinished",)
+    if reply.error_type == "MissingFunction" and skipped:
+        return ("syntax_error",)
+    return ()
 
 
 def explain(label: str, reply: Reply, limit: float, skipped: str | None = None) -> str:

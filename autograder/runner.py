@@ -60,7 +60,7 @@ def _outcome(item: pytest.Item, call: pytest.CallInfo, seconds: float) -> Outcom
         return Outcome(True, f"Passed. {checked}".strip(), False, seconds)
     error = call.excinfo.value
     if isinstance(error, Mismatch):
-        return Outcome(False, str(error), False, seconds)
+        return Outcome(False, str(error), False, seconds, error.mistakes)
     print(f"grader error in {item.name}:", "".join(traceback.format_exception(
         type(error), error, error.__traceback__)), file=sys.stderr)
     return Outcome(False, "The grader failed on this test, not your code: please tell the "

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import types
 
 import numpy as np
 
 from autograder import mistakes
-from autograder.calls import Student
+from autograder.calls import CodeFailed, Student
 from autograder.extraction import Extraction
-from autograder.feedback import Mismatch, close, expect_array, expect_number
+from autograder.feedback import Mismatch, close, every_case, expect_array, expect_number
 from autograder.hidden.cases import LOSS_CASES, LossAnswers, problem
 from autograder.loops import python_loops
 
@@ -20,60 +21,115 @@ KIND = {"svm_loss_naive": "svm", "svm_loss_vectorized": "svm",
 
 
 def returned_pair(name: str, value: object) -> tuple[object, object]:
+    if value is None:
+        raise Mismatch(f"{name} looks unfinished: it returned None (is its body still `pass`, "
+                       "or the `return loss, dW` missing?)", ("unfinished",))
     if not isinstance(value, tuple) or len(value) != 2:
         raise Mismatch(f"{name} should return a tuple (loss, dW), got "
                        f"{type(value).__name__}")
+    loss, grad = value
+    if (isinstance(loss, (int, float)) and loss == 0 and isinstance(grad, np.ndarray)
+            and grad.size and not np.any(grad)):
+        raise Mismatch(f"{name} looks unfinished: it returned a loss of 0 and a gradient of "
+                       "zeros, the starting values", ("unfinished",))
     return value
 
 
+def on_case(case: int, check) -> None:
+    """Run `check(case, W, X, y, reg)` on LOSS_CASES[case]; a failed call names the input."""
+    N, D, C, reg, scale = LOSS_CASES[case]
+    W, X, y = problem(case, N, D, C, scale)
+    try:
+        check(case, W, X, y, reg)
+    except CodeFailed as failure:
+        raise failure.at(f"N={N}, D={D}, C={C}, reg={reg:g}") from None
+
+
+def every_loss_case(check) -> None:
+    every_case(functools.partial(on_case, case, check) for case in range(len(LOSS_CASES)))
+
+
+def convention(name: str, pair: tuple, ref: types.ModuleType, W, X, y, reg) -> None:
+    """The 0.5 * reg convention, told as one consistent choice on both tests."""
+    data_loss, data_grad = getattr(ref, name)(W, X, y, 0.0)
+    loss, grad = pair
+    if (isinstance(grad, np.ndarray) and grad.shape == W.shape
+            and mistakes.half_reg_convention(loss, grad, data_loss, data_grad, W, reg)):
+        raise Mismatch(f"{name} with reg={reg:g}: {mistakes.HALF_REG}", ("half_reg_convention",))
+
+
 def check_loss(answers: LossAnswers, ref: types.ModuleType, name: str) -> None:
-    for seed, (N, D, C, reg, scale) in enumerate(LOSS_CASES):
-        W, X, y = problem(seed, N, D, C, scale)
-        loss, _ = returned_pair(name, answers.get(name, seed))
+    def check(case, W, X, y, reg) -> None:
+        pair = returned_pair(name, answers.get(name, case))
+        convention(name, pair, ref, W, X, y, reg)
         data_loss = getattr(ref, name)(W, X, y, 0.0)[0]
-        expected = getattr(ref, name)(W, X, y, reg)[0]
-        expect_number(f"{name} loss with N={N}, D={D}, C={C}, reg={reg:g}", loss, expected,
-                      rtol=1e-6, mistakes=mistakes.loss_mistakes(KIND[name], data_loss, W, N, reg))
+        N, D, C = len(y), *W.shape
+        expect_number(f"{name} loss with N={N}, D={D}, C={C}, reg={reg:g}", pair[0],
+                      getattr(ref, name)(W, X, y, reg)[0], rtol=1e-6,
+                      mistakes=mistakes.loss_mistakes(KIND[name], data_loss, W, N, reg))
+
+    every_loss_case(check)
 
 
 def check_gradient(answers: LossAnswers, ref: types.ModuleType, name: str) -> None:
-    for seed, (N, D, C, reg, scale) in enumerate(LOSS_CASES):
-        W, X, y = problem(seed, N, D, C, scale)
-        _, grad = returned_pair(name, answers.get(name, seed))
+    def check(case, W, X, y, reg) -> None:
+        pair = returned_pair(name, answers.get(name, case))
+        convention(name, pair, ref, W, X, y, reg)
         data_grad = getattr(ref, name)(W, X, y, 0.0)[1]
         specific = (mistakes.svm_gradient_mistakes if KIND[name] == "svm"
                     else mistakes.softmax_gradient_mistakes)(W, X, y)
-        extra = [(hint, wrong + 2 * reg * W) for hint, wrong in specific]
-        expect_array(f"{name} gradient dW with N={N}, D={D}, C={C}, reg={reg:g}", grad,
+        extra = [(key, hint, wrong + 2 * reg * W) for key, hint, wrong in specific]
+        N, D, C = len(y), *W.shape
+        expect_array(f"{name} gradient dW with N={N}, D={D}, C={C}, reg={reg:g}", pair[1],
                      getattr(ref, name)(W, X, y, reg)[1], rtol=1e-5, atol=1e-8,
                      mistakes=mistakes.gradient_mistakes(data_grad, W, N, reg, extra))
+
+    every_loss_case(check)
 
 
 # Scores far beyond exp's range (e ** 710 overflows float64). X = identity makes W
 # the score table itself. Rows share one offset in the first table (no shift at all
-# overflows) and have very different offsets in the second (a global shift underflows).
+# overflows), have very different offsets in the second (a global shift underflows), and
+# in the third the true class lies 800 below its row's maximum: its probability
+# underflows to 0 even after the shift, so only log-sum-exp gives a finite loss.
 HUGE_SCORES = {
-    "all scores about +5000": np.array([[5000.0, 5003.0, 4990.0], [5010.0, 4999.0, 5001.0]]),
-    "rows at +3000 and -3000": np.array([[3000.0, 3004.0, 2990.0], [-3000.0, -2996.0, -3010.0]]),
+    "all scores about +5000": (np.array([[5000.0, 5003.0, 4990.0], [5010.0, 4999.0, 5001.0]]),
+                               np.array([1, 0])),
+    "rows at +3000 and -3000": (np.array([[3000.0, 3004.0, 2990.0],
+                                          [-3000.0, -2996.0, -3010.0]]), np.array([1, 0])),
+    "a true class 800 below its row's maximum": (np.array([[0.0, 800.0, 5.0],
+                                                           [2.0, 1.0, 0.0]]), np.array([0, 0])),
 }
 STABILITY_HINTS = {
-    "all scores about +5000": "exp overflows for large scores: subtract each row's maximum "
-                              "score before exponentiating",
-    "rows at +3000 and -3000": "subtract each row's own maximum (axis=1, keepdims=True), "
-                               "not the global maximum: rows far below it underflow to 0",
+    "all scores about +5000": ("no_max_shift", ("exp overflows for large scores: subtract each "
+                               "row's maximum score before exponentiating")),
+    "rows at +3000 and -3000": ("global_max_shift", ("subtract each row's own maximum (axis=1, "
+                                "keepdims=True), not the global maximum: rows far below it "
+                                "underflow to 0")),
+    "a true class 800 below its row's maximum": (
+        "log_of_probability", ("its probability exp(-800) underflows to 0 and log(0) is -inf: "
+        "compute the loss as log(sum(exp(shifted scores))) - the true class's shifted score "
+        "(log-sum-exp, notebook Part 4), not the log of a normalised probability")),
 }
 
 
 def check_stable(student: Student, ref: types.ModuleType, name: str) -> None:
-    for label, table in HUGE_SCORES.items():
-        X, y = np.eye(len(table)), np.array([1, 0])
-        loss, grad = returned_pair(name, student.call(name, table, X, y, 0.0))
-        expected_loss, expected_grad = getattr(ref, name)(table, X, y, 0.0)
-        try:
-            expect_number(f"{name} loss for {label}", loss, expected_loss)
-            expect_array(f"{name} gradient for {label}", grad, expected_grad, atol=1e-9)
-        except Mismatch as failure:
-            raise Mismatch(f"{failure} ({STABILITY_HINTS[label]})") from None
+    every_case(functools.partial(_stable_on, student, ref, name, label)
+               for label in HUGE_SCORES)
+
+
+def _stable_on(student: Student, ref: types.ModuleType, name: str, label: str) -> None:
+    table, y = HUGE_SCORES[label]
+    X = np.eye(len(table))
+    loss, grad = returned_pair(name, student.call(name, table, X, y, 0.0))
+    expected_loss, expected_grad = getattr(ref, name)(table, X, y, 0.0)
+    mistake, hint = STABILITY_HINTS[label]
+    try:
+        expect_number(f"{name} loss for {label}", loss, expected_loss)
+    except Mismatch as failure:
+        raise Mismatch(f"{failure} ({hint})", (mistake,)) from None
+    # A finite, right loss with a wrong gradient is not a stability problem: no hint.
+    expect_array(f"{name} gradient for {label}", grad, expected_grad, atol=1e-9)
 
 
 def require_correct(answers: LossAnswers, ref: types.ModuleType, name: str, test: str) -> None:
