@@ -41,6 +41,7 @@ from typing import Any
 import pytest
 
 from autograder.engine import Options, grade
+from autograder.mistakes import LABELS
 from autograder.rubric import BY_TEST, ITEMS
 from tests import notebooks
 from tests.corpus import SPEED_TESTS, Case, alternatives, bundles, by_id, hostile, mistakes
@@ -403,6 +404,8 @@ def check_document(document: dict) -> None:
         assert test["status"] in ("passed", "failed")
         assert test["score"] == (item.points if test["status"] == "passed" else 0)
         assert isinstance(test["output"], str) and test["output"].strip()
+        # Machine-readable for the class report: every mistake id is a known one.
+        assert set(test["extra_data"]["mistakes"]) <= LABELS.keys(), test["extra_data"]
     assert document["score"] == pytest.approx(sum(t["score"] for t in tests))
     assert isinstance(document["output"], str)
 
