@@ -64,6 +64,8 @@ def _named(reply: Reply, skipped: str | None) -> tuple[str, ...]:
         return ("unfinished",)
     if reply.error_type == "MissingFunction" and skipped:
         return ("syntax_error",)
+    if reply.error_type == "NameError" and "xrange" in (reply.error_message or ""):
+        return ("python2",)
     return ()
 
 
@@ -90,4 +92,6 @@ def _raised(label: str, reply: Reply, skipped: str | None) -> str:
     if reply.error_type == "MissingFunction":
         return f"Your notebook does not define {label}: {reply.error_message}"
     where = f"\n{reply.traceback.strip()}" if reply.traceback else ""
-    return f"{label} raised {reply.error_type}: {reply.error_message}{where}"
+    python2 = (" (xrange is Python 2: use range)" if reply.error_type == "NameError"
+               and "xrange" in (reply.error_message or "") else "")
+    return f"{label} raised {reply.error_type}: {reply.error_message}{python2}{where}"

@@ -55,6 +55,14 @@ LABELS = {
     "reinitialises_w": "train() re-initialises W on every call",
     "predict_axis": "argmax over the wrong axis (or none)",
     "predict_dtype": "predict returns floats or scores, not integer labels",
+    "no_return": "returns None (the return statement is missing)",
+    "python2": "Python 2 code (xrange, print statement)",
+    "grad_not_computed": "gradient left at zeros while the loss is computed",
+    "no_update": "SGD step missing: W never changes",
+    "svm_correct_score_row": "SVM true-class score not indexed by the label (loss C - 1 for any W)",
+    "svm_bool_indicator": "SVM indicator kept boolean: -count stored as True (+1)",
+    "softmax_no_log": "softmax loss without the log (mean probability of the true class)",
+    "softmax_denominator": "softmax normaliser sums only the other classes",
 }
 
 
@@ -83,11 +91,36 @@ def loss_mistakes(kind: str, data_loss: float, W: np.ndarray, N: int, reg: float
     return found
 
 
+def specific_loss_mistakes(kind: str, W: np.ndarray, X: np.ndarray, y: np.ndarray,
+                           reg: float) -> Candidates:
+    """Wrong loss values of one kind of loss, for W (D, C), X (N, D), y (N,)."""
+    N, C = X.shape[0], W.shape[1]
+    R = reg * float(np.sum(W * W))
+    if kind == "svm":
+        return [("svm_correct_score_row", (f"Your loss is C - 1 = {C - 1} (plus the "
+                 "regularization) whatever W is: every margin is 1, so the true class's score "
+                 "is compared with itself; take scores[y[i]], the score of the label"), C - 1 + R)]
+    scores = X @ W
+    scores = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    true = exp[np.arange(N), y]
+    p_true = true / exp.sum(axis=1)
+    return [("softmax_no_log", ("Your loss is the mean probability of the true class: take "
+             "-log of it"), float(np.mean(p_true)) + R),
+            ("softmax_no_log", ("Your loss is minus the mean probability of the true class: take "
+             "-log of it"), -float(np.mean(p_true)) + R),
+            ("softmax_denominator", ("The softmax denominator sums exp over every class, the "
+             "true one included"), float(np.mean(np.log(exp.sum(axis=1) - true)
+                                                  - scores[np.arange(N), y])) + R)]
+
+
 def gradient_mistakes(data_grad: np.ndarray, W: np.ndarray, N: int, reg: float,
                       extra: Candidates = ()) -> Candidates:
     """Wrong gradients, from the correct regularization-free gradient (D, C)."""
     dR = 2 * reg * W
     return [*extra,
+            ("grad_not_computed", "Your gradient is all zeros: dW is never filled in",
+             np.zeros_like(W)),
             ("no_reg_grad", ("Your gradient lacks the regularization term's gradient: add "
              "2 * reg * W"), data_grad),
             ("reg_grad_not_doubled", ("Your regularization gradient is reg * W; the derivative "
@@ -124,8 +157,13 @@ def svm_gradient_mistakes(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> Candid
     margins = scores - scores[np.arange(N), y][:, None] + 1
     margins[np.arange(N), y] = 0
     positive = (margins > 0).astype(float)
+    stored_true = positive.copy()   # -count written into a boolean array stores True: +1
+    stored_true[np.arange(N), y] = positive.sum(axis=1) > 0
     return [("svm_no_true_class_grad", ("Your gradient misses the true class's part: for every "
-             "positive margin also subtract x_i from column y_i"), X.T @ positive / N)]
+             "positive margin also subtract x_i from column y_i"), X.T @ positive / N),
+            ("svm_bool_indicator", ("Your true class's column gets +x_i, not -(count) x_i: "
+             "writing -count into a boolean array stores True; cast the indicator to float "
+             "first"), X.T @ stored_true / N)]
 
 
 def softmax_gradient_mistakes(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> Candidates:

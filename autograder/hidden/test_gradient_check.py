@@ -83,6 +83,9 @@ def grad_check(student: Student, analytic_scale: float, seed: int, num_checks: i
     if not isinstance(result, dict) or "errors" not in result:
         raise Mismatch(f"grad_check_sparse: the grader could not read the result "
                        f"({describe(result)})")
+    if result["errors"] is None:
+        raise Mismatch("grad_check_sparse returned None: return the array of the relative "
+                       "errors it prints", ("no_return",))
     try:
         errors = np.asarray(result["errors"], dtype=float).ravel()
     except (TypeError, ValueError):

@@ -71,7 +71,9 @@ def test_train_update(student: Student) -> None:
                          ("gradient_ascent", ("You added the gradient: gradient descent "
                           "subtracts it"), seen[step] + 0.1 * result["G"]),
                          ("no_learning_rate", ("The step ignores the learning rate: "
-                          "W -= learning_rate * grad"), seen[step] - result["G"])])
+                          "W -= learning_rate * grad"), seen[step] - result["G"]),
+                         ("no_update", "W did not change: each step must update self.W",
+                          seen[step])])
     expect_array("W after the last step", result["W_final"], seen[-1] - 0.1 * result["G"],
                  rtol=1e-9, atol=1e-12)
 
@@ -102,6 +104,27 @@ def test_train_is_reproducible(student: Student) -> None:
         raise Mismatch("Seeds 3 and 4 drew the same batches: is the seed used?", ("unseeded",))
 
 
+def test_train_continues(student: Student) -> None:
+    """A second train() call starts from the W the first one left (self.W is created once)."""
+    X, y = data()
+    G = np.random.default_rng(2).standard_normal((D, C))
+    result = student.probe("train_twice", X, y, G, label="LinearClassifier.train")
+    start = result.get("second_start") if isinstance(result, dict) else None
+    if not isinstance(start, np.ndarray):
+        raise Mismatch("The second call of LinearClassifier.train never called the loss: "
+                       f"expected num_iters=2 steps ({describe(start)} came back)")
+    after = result["after_first"]
+    if start.shape == after.shape and np.array_equal(start, after):
+        return
+    first = result["first_start"]
+    fresh = isinstance(first, np.ndarray) and start.shape == first.shape
+    raise Mismatch("A second call of LinearClassifier.train did not start from the W the first "
+                   "call left: " + ("it created W again. Create W only when self.W is None "
+                   "(lazy initialisation), so that training can go on where it stopped"
+                   if fresh else f"it started from {describe(start)}"),
+                   ("reinitialises_w",) if fresh else ())
+
+
 def test_train_converges(student: Student) -> None:
     """Trains a least-squares classifier to >= 95% accuracy on separable data."""
     rng = np.random.default_rng(0)
@@ -123,6 +146,11 @@ def test_predict(student: Student) -> None:
     rng = np.random.default_rng(9)
     W, X = rng.standard_normal((D, C)), rng.standard_normal((25, D))
     got = student.probe("predict", W, X, label="LinearClassifier.predict")
+    if got is None or (isinstance(got, np.ndarray) and got.size and not np.any(got)
+                       and not np.issubdtype(got.dtype, np.integer)):
+        raise Mismatch(f"LinearClassifier.predict looks unfinished: it returned {describe(got)}"
+                       ", the starting value; return np.argmax(X @ self.W, axis=1), in "
+                       "LinearClassifier itself (every subclass inherits it)", ("unfinished",))
     if not isinstance(got, np.ndarray) or got.ndim == 0:
         raise Mismatch(f"predict should return an array of shape (25,), got {describe(got)}: "
                        "take the argmax over classes, axis=1", ("predict_axis",))

@@ -34,8 +34,8 @@ CASES = [
             coeff[true_class] = -positive.sum(axis=1)
             return loss, (X.T @ coeff) / n + 2 * reg * W
         '''),
-    # Right and loop-free, but einsum's per-call overhead puts it at about 2.2-3.8x the
-    # naive version as the grader times it: its speed check passes or fails by chance.
+    # Right and loop-free; einsum's per-call overhead once put its speed check near the
+    # threshold (2.2-3.8x against 3x). Timed per example now: about 100x against 10x.
     Case("svm_vectorized_einsum", "svm_loss_vectorized", '''
         def svm_loss_vectorized(W, X, y, reg):
             n = len(y)
@@ -47,7 +47,7 @@ CASES = [
             np.put_along_axis(G, y[:, None], -G.sum(axis=1, keepdims=True), axis=1)
             dW = np.einsum("nd,nc->dc", X, G, optimize=True) / n + 2 * reg * W
             return margins.sum() / n + reg * np.einsum("dc,dc->", W, W), dW
-        ''', flaky={"test_svm_vectorized_is_faster"}),
+        '''),
     # The helper lives in a cell of its own, defined after the function that uses it.
     Case("svm_vectorized_helper_in_another_cell", "svm_loss_vectorized", '''
         def svm_loss_vectorized(W, X, y, reg):

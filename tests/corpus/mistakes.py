@@ -196,12 +196,9 @@ CASES = [
     Case("svm_naive_counts_true_class", "svm_loss_naive",
          edit(SVM_NAIVE, ("            if j == y[i]:\n                continue\n", "")),
          fails={"test_svm_naive_loss"}, hint="exactly 1 higher"),
-    # Skipping half the updates makes this naive version faster: the speed check of the
-    # (correct) vectorized one then measures about 2.7-3.0x and fails or passes by chance.
     Case("svm_naive_no_true_class_gradient", "svm_loss_naive",
          edit(SVM_NAIVE, ("                dW[:, y[i]] -= X[i]\n", "")),
-         fails={"test_svm_naive_gradient"}, hint="misses the true class's part",
-         depends={"svm_loss_vectorized"}, flaky={"test_svm_vectorized_is_faster"}),
+         fails={"test_svm_naive_gradient"}, hint="misses the true class's part"),
     Case("svm_naive_gradient_sign", "svm_loss_naive",
          edit(SVM_NAIVE, ("    return loss, dW", "    return loss, -dW")),
          fails={"test_svm_naive_gradient"}, hint="wrong sign"),
@@ -285,7 +282,7 @@ CASES = [
          depends={"svm_loss_naive"},
          fails={"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_faster"},
          hint={"test_svm_vectorized_has_no_loops": "a for loop in svm_loss_naive",
-               "test_svm_vectorized_is_faster": "expected at least 3x"}),
+               "test_svm_vectorized_is_faster": "expected at least 10x"}),
     # The true class's margin (always 1) kept: its loss is 1 higher and G[i, y_i] one too
     # low; without a hint for that gradient, the message says what differed.
     Case("svm_vectorized_keeps_true_class", "svm_loss_vectorized",
@@ -371,7 +368,7 @@ CASES = [
          depends={"softmax_loss_naive"},
          fails={"test_softmax_vectorized_has_no_loops", "test_softmax_vectorized_is_faster"},
          hint={"test_softmax_vectorized_has_no_loops": "in softmax_loss_naive",
-               "test_softmax_vectorized_is_faster": "expected at least 3x"}),
+               "test_softmax_vectorized_is_faster": "expected at least 10x"}),
     Case("softmax_vectorized_onehot_p", "softmax_loss_vectorized",
          edit(SOFTMAX_VECTORIZED, ("    probs[rows, y] -= 1.0\n", "")),
          fails={"test_softmax_vectorized_gradient", "test_softmax_vectorized_is_stable",
