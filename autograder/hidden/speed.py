@@ -6,7 +6,7 @@ naive one, C of them), a loop-free one pays numpy's per-element work. So the che
 compares seconds PER EXAMPLE: the student's vectorized loss on a long, narrow problem
 (N = 3,000, D = 10, C = 10: little arithmetic per example, so an (N, D, C) broadcast
 or einsum costs little more than two matrix products), the reference's naive loss on
-20 rows of it (its cost is linear in N; runs of about 1 ms, the fastest of 25).
+200 rows of it (its cost is linear in N), in rounds measured back to back.
 Measured with bench/speed_check.py on 2 loaded cores: loop-free versions 25-300x
 faster per example, versions that loop over the examples 1.5-3x: THRESHOLD sits near
 their geometric middle, a factor of 3 or more from either side.
@@ -24,12 +24,14 @@ from autograder.hidden.cases import problem
 
 SEED, D, C, SCALE = 99, 10, 10, 0.01
 TIMED_N = 3000        # the student's vectorized loss
-YARDSTICK_N = 20      # the reference's naive loss: about 1 ms a run
+YARDSTICK_N = 200     # the reference's naive loss: about 10 ms a run, as long as a request
 CALLS = 10            # per timed request
-# Runs of each kind; the fastest counts (noise only adds time). Short runs, many of them:
-# on a loaded machine the fastest of 25 runs of 1 ms still fits in one time slice.
-REPEATS = 5
-YARDSTICK_REPEATS = 25
+# Rounds of (empty request, full request, yardstick run), back to back, so that the three
+# share the machine's load of the moment; the median round ratio decides. A round far from
+# the threshold (3x either way) twice in a row decides at once: a loop version's request
+# takes seconds, and needs no more of them.
+ROUNDS = 5
+CLEAR = 3.0
 THRESHOLD = 10.0      # how many times faster per example a loop-free version must be
 
 
@@ -43,10 +45,21 @@ class Timing:
         return self.naive / self.vectorized
 
 
-def per_call(requests: list[float], empty: list[float], calls: int) -> float:
-    """Seconds per call: the fastest request of `calls` calls minus the fastest empty one
-    (fork and transfer of the same arrays); never below 1 µs."""
-    return max(min(requests) - min(empty), 1e-6) / calls
+def per_call(full: float, empty: float, calls: int) -> float:
+    """Seconds per call: a request of `calls` calls minus an empty one (fork and transfer
+    of the same arrays); never below 1 µs."""
+    return max(full - empty, 1e-6) / calls
+
+
+def decided(timings: list[Timing]) -> bool:
+    """Whether the last two rounds are both far on one side of the threshold."""
+    last = [t.ratio for t in timings[-2:]]
+    return len(last) == 2 and (max(last) < THRESHOLD / CLEAR or min(last) > THRESHOLD * CLEAR)
+
+
+def median(timings: list[Timing]) -> Timing:
+    """The round of median ratio."""
+    return sorted(timings, key=lambda t: t.ratio)[len(timings) // 2]
 
 
 def verdict(timing: Timing, vectorized: str, naive: str) -> None:
@@ -59,40 +72,43 @@ def verdict(timing: Timing, vectorized: str, naive: str) -> None:
                    f"least {THRESHOLD:g}x; is there still a loop over the examples?)", ("slow",))
 
 
-def time_vectorized(student: Student, ref: types.ModuleType, name: str) -> float:
-    """Seconds per example of the student's `name` on the timed problem, in its worker.
-    Every returned loss is checked, so the calls must really happen."""
-    W, X, y = problem(SEED, TIMED_N, D, C, SCALE)
-    regs = [1e-3 * (k + 1) for k in range(CALLS)]
-    expected = [getattr(ref, name)(W, X, y, r)[0] for r in regs]
+class _Rounds:
+    """One speed measurement: the student's `name` in its worker, the reference's naive
+    loss here in the grader (the same yardstick for every student), on one problem."""
 
-    def request(regs: list[float]) -> float:
-        seconds, losses = student.timed("repeat", name, W, X, y, regs, label=name)
-        if not close(losses, expected[:len(regs)], 1e-6, 1e-9):
-            raise Mismatch(f"{name} returned wrong losses while being timed")
+    def __init__(self, student: Student, ref: types.ModuleType, name: str) -> None:
+        self.student, self.name = student, name
+        self.naive = getattr(ref, name.replace("vectorized", "naive"))
+        self.W, self.X, self.y = problem(SEED, TIMED_N, D, C, SCALE)
+        self.regs = [1e-3 * (k + 1) for k in range(CALLS)]
+        # Every returned loss is checked, so the calls must really happen.
+        self.expected = [getattr(ref, name)(self.W, self.X, self.y, r)[0] for r in self.regs]
+
+    def request(self, regs: list[float]) -> float:
+        seconds, losses = self.student.timed("repeat", self.name, self.W, self.X, self.y, regs,
+                                             label=self.name)
+        if not close(losses, self.expected[:len(regs)], 1e-6, 1e-9):
+            raise Mismatch(f"{self.name} returned wrong losses while being timed")
         return seconds
 
-    full = [request(regs) for _ in range(REPEATS)]
-    empty = [request([]) for _ in range(REPEATS)]
-    return per_call(full, empty, CALLS) / TIMED_N
-
-
-def time_naive(ref: types.ModuleType, naive: str) -> float:
-    """Seconds per example of the reference's loop version, here in the grader: the same
-    yardstick for every student (their own naive version may be wrong or missing)."""
-    W, X, y = problem(SEED, TIMED_N, D, C, SCALE)
-    X, y = X[:YARDSTICK_N], y[:YARDSTICK_N]
-    times = []
-    for _ in range(YARDSTICK_REPEATS):
+    def yardstick(self) -> float:
+        X, y = self.X[:YARDSTICK_N], self.y[:YARDSTICK_N]
         start = time.perf_counter()
-        getattr(ref, naive)(W, X, y, 1e-3)
-        times.append(time.perf_counter() - start)
-    return min(times) / YARDSTICK_N
+        self.naive(self.W, X, y, 1e-3)
+        return time.perf_counter() - start
+
+    def round(self) -> Timing:
+        empty, full, naive = self.request([]), self.request(self.regs), self.yardstick()
+        return Timing(per_call(full, empty, CALLS) / TIMED_N, naive / YARDSTICK_N)
 
 
 def measure(student: Student, ref: types.ModuleType, vectorized: str) -> Timing:
-    naive = vectorized.replace("vectorized", "naive")
-    return Timing(time_vectorized(student, ref, vectorized), time_naive(ref, naive))
+    """The median round of up to ROUNDS (fewer when the verdict is clear early)."""
+    rounds = _Rounds(student, ref, vectorized)
+    timings: list[Timing] = []
+    while len(timings) < ROUNDS and not decided(timings):
+        timings.append(rounds.round())
+    return median(timings)
 
 
 def check_faster(student: Student, ref: types.ModuleType, vectorized: str) -> None:
