@@ -99,7 +99,7 @@ def figure(report: Report) -> bytes:
 
     mistakes = report.mistakes.most_common(15)
     fig, (hist, tests, known) = plt.subplots(
-        3, 1, figsize=(9, 4 + 0.22 * (len(report.tests) + len(mistakes))),
+        3, 1, figsize=(10, 4 + 0.22 * (len(report.tests) + len(mistakes))),
         gridspec_kw={"height_ratios": [3, max(len(report.tests), 1) / 3,
                                        max(len(mistakes), 1) / 3 + 0.5]})
     hist.hist(report.scores, bins=range(0, 105, 5), edgecolor="white")
@@ -117,7 +117,7 @@ def figure(report: Report) -> bytes:
     known.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")   # long labels kept whole
     plt.close(fig)
     return buffer.getvalue()
 

@@ -7,9 +7,10 @@ compares seconds PER EXAMPLE: the student's vectorized loss on a long, narrow pr
 (N = 3,000, D = 10, C = 10: little arithmetic per example, so an (N, D, C) broadcast
 or einsum costs little more than two matrix products), the reference's naive loss on
 200 rows of it (its cost is linear in N), in rounds measured back to back.
-Measured with bench/speed_check.py on 2 loaded cores: loop-free versions 25-300x
-faster per example, versions that loop over the examples 1.5-3x: THRESHOLD sits near
-their geometric middle, a factor of 3 or more from either side.
+Measured with bench/speed_check.py on 2 loaded cores (load 3.4-6.6): loop-free versions
+23-590x faster per example (medians 29-172x), versions that loop over the examples
+0.8-4.5x (medians 1.2-3.6x): THRESHOLD sits near the geometric middle of the closest
+ones, more than a factor of 2 from either side.
 """
 
 from __future__ import annotations
