@@ -2,6 +2,9 @@
 
     python bench/hint_coverage.py [--root DIR]
 
+(the grader before issue 11: mkdir /tmp/old && git archive c2c5698 | tar -x -C /tmp/old,
+then --root /tmp/old; measured 13 of 39 named (33%) there, 38 of 39 (97%) here)
+
 Builds one notebook per case of tests/corpus that stands for a real pattern of public
 CS231n forks (a `pattern` set: tests/corpus/patterns.py) and grades it with the grader
 found in --root (default: this checkout) through its own CLI, `python -m autograder
