@@ -3,9 +3,10 @@
 Each submission is graded by `engine.grade` in a pool of processes, each with its
 own isolated worker and time limits, so one broken or hostile submission costs
 only its own time. Writes, under the output folder:
-    gradebook.csv                 one row per submission: identity, per-test scores, total
+    gradebook.csv                 one row per student (name, email, SID, as Gradescope's own
+                                  exports): per-test scores, total
     <id>/results.json, <id>/feedback.txt
-    summary.txt, histogram.png    the score distribution and the most failed tests
+    summary.txt, class_report.*   the scores, pass rates and known mistakes (class_report.py)
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ import multiprocessing
 import re
 import tempfile
 import zipfile
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder import results
+from autograder import class_report, results
 from autograder.engine import Options, grade
 from autograder.errors import SubmissionError
 from autograder.files import write_atomic
@@ -32,10 +32,18 @@ from autograder.rubric import ITEMS
 
 
 @dataclass(frozen=True)
+class Person:
+    name: str
+    email: str = ""
+    sid: str = ""
+
+
+@dataclass(frozen=True)
 class Entry:
     key: str            # a folder-safe id, unique in the batch
     identity: str       # who: names, emails and ids, or a file name
     path: Path          # what to grade: a folder or a notebook
+    people: tuple[Person, ...] = ()   # the submitters; a group submission has several
 
 
 def entries(source: Path) -> list[Entry]:
@@ -45,7 +53,7 @@ def entries(source: Path) -> list[Entry]:
     submitted = source if source.name == "submitted" else source / "submitted"
     if submitted.is_dir():
         return list(_nbgrader(submitted))
-    return [Entry(_slug(p.stem), p.name, p) for p in sorted(source.iterdir())
+    return [Entry(_slug(p.stem), p.name, p, (Person(p.name),)) for p in sorted(source.iterdir())
             if p.suffix == ".ipynb" or (p.is_dir() and not p.name.startswith("."))]
 
 
@@ -54,20 +62,23 @@ def _gradescope(source: Path) -> Iterator[Entry]:
 
     metadata = yaml.safe_load((source / "submission_metadata.yml").read_text()) or {}
     for folder, meta in sorted(metadata.items()):
-        people = (meta or {}).get(":submitters") or (meta or {}).get("submitters") or []
-        who = "; ".join(_person(p) for p in people) or folder
-        yield Entry(_slug(folder), who, source / folder)
+        people = [_person(p) for p in (meta or {}).get(":submitters")
+                  or (meta or {}).get("submitters") or []]
+        who = "; ".join(" ".join(f for f in (p.name, p.email, p.sid) if f) for p in people)
+        yield Entry(_slug(folder), who or folder, source / folder, tuple(people))
 
 
-def _person(person: dict[str, Any]) -> str:
-    fields = [person.get(f":{k}") or person.get(k) for k in ("name", "email", "sid")]
-    return " ".join(str(f) for f in fields if f)
+def _person(person: dict[str, Any]) -> Person:
+    name, email, sid = (str(person.get(f":{k}") or person.get(k) or "")
+                        for k in ("name", "email", "sid"))
+    return Person(name, email, sid)
 
 
 def _nbgrader(submitted: Path) -> Iterator[Entry]:
     for student in sorted(p for p in submitted.iterdir() if p.is_dir()):
         for assignment in sorted(p for p in student.iterdir() if p.is_dir()):
-            yield Entry(_slug(f"{student.name}-{assignment.name}"), student.name, assignment)
+            yield Entry(_slug(f"{student.name}-{assignment.name}"), student.name, assignment,
+                        (Person(student.name, sid=student.name),))
 
 
 def _slug(text: str) -> str:
@@ -88,7 +99,8 @@ def _grade_one(entry: Entry, out: Path, strict: bool = False) -> dict[str, Any]:
     options = Options(user_name=f"{DEFAULT_USER}{_slot}", strict=strict)
     document = grade(entry.path, folder / "results.json", options)
     (folder / "feedback.txt").write_text(_feedback(entry, document), encoding="utf-8")
-    return {"key": entry.key, "identity": entry.identity, "document": document}
+    return {"key": entry.key, "identity": entry.identity, "people": entry.people,
+            "document": document}
 
 
 def _feedback(entry: Entry, document: dict[str, Any]) -> str:
@@ -111,7 +123,7 @@ def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True,
         out.mkdir(parents=True, exist_ok=True)
         rows = _run(todo, out, jobs, progress, strict)
     write_gradebook(out / "gradebook.csv", rows)
-    write_summary(out, rows)
+    class_report.write(out, [row["document"] for row in rows])
     return rows
 
 
@@ -148,35 +160,14 @@ def _unzip(archive: Path, scratch: Path) -> Path:
 def write_gradebook(path: Path, rows: list[dict[str, Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "student", *(i.test for i in ITEMS), "total", "grading_errors"])
+    writer.writerow(["id", "name", "email", "sid", *(i.test for i in ITEMS), "total",
+                     "grading_errors"])
     for row in rows:
         tests = row["document"]["tests"]
         errors = [t["name"] for t in tests if results.is_grader_error(t)]
-        writer.writerow([row["key"], row["identity"], *(t["score"] for t in tests),
-                         row["document"]["score"], "; ".join(errors)])
+        # One row per student, as Gradescope's own exports: a group's members share scores.
+        for person in row["people"] or (Person(row["identity"]),):
+            writer.writerow([row["key"], person.name, person.email, person.sid,
+                             *(t["score"] for t in tests), row["document"]["score"],
+                             "; ".join(errors)])
     write_atomic(path, buffer.getvalue())
-
-
-def write_summary(out: Path, rows: list[dict[str, Any]]) -> None:
-    scores = [row["document"]["score"] for row in rows]
-    failed = Counter(t["name"] for row in rows for t in row["document"]["tests"]
-                     if t["status"] != "passed")
-    lines = [(f"{len(rows)} submissions, mean score {sum(scores) / len(scores):.1f}, "
-             f"median {sorted(scores)[len(scores) // 2]:g}"), "", "Most often failed tests:"]
-    lines += [f"  {count:4d}  {name}" for name, count in failed.most_common(10)]
-    write_atomic(out / "summary.txt", "\n".join(lines) + "\n")
-    _histogram(out / "histogram.png", scores)
-
-
-def _histogram(path: Path, scores: list[float]) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist(scores, bins=range(0, 105, 5), edgecolor="white")
-    ax.set_xlabel("score")
-    ax.set_ylabel("submissions")
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)

@@ -7,6 +7,7 @@ what happened in words a student can act on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from autograder.errors import WorkerLost
@@ -17,6 +18,8 @@ from autograder.sandbox import Reply, Sandbox
 class CodeFailed(Mismatch):
     """The student's code raised, hung, crashed or was missing."""
 
+    rank = 1   # tells more than a plain difference, less than a named mistake
+
 
 class Student:
     def __init__(self, sandbox: Sandbox) -> None:
@@ -24,6 +27,8 @@ class Student:
         # A function that hung once is not called again: one infinite loop must not
         # cost its timeout once per test and stall a whole batch.
         self._hung: set[str] = set()
+        # Why a name may be missing (its cell was skipped: a syntax error): set by the runner.
+        self.why_missing: Callable[[str], str | None] = lambda name: None
 
     def call(self, function: str, *args: Any, timeout: float | None = None) -> Any:
         """Call a top-level function of the submission."""
@@ -51,14 +56,28 @@ class Student:
             raise WorkerLost(f"the process running {label} was killed twice by a signal the "
                              f"grader did not send ({reply.error_message})")
         if reply.status != "ok":
-            raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout))
+            skipped = self.why_missing(label)
+            raise CodeFailed(explain(label, reply, timeout or self._sandbox.call_timeout,
+                                     skipped), _named(reply, skipped))
         return reply
 
 
-def explain(label: str, reply: Reply, limit: float) -> str:
-    """One paragraph on why a call failed, naming the student's function."""
+def _named(reply: Reply, skipped: str | None) -> tuple[str, ...]:
+    """The known mistake a failed call shows, if any (ids of mistakes.LABELS)."""
+    if reply.error_type == "NotImplementedError":
+        return ("unfinished",)
+    if reply.error_type == "MissingFunction" and skipped:
+        return ("syntax_error",)
+    if reply.error_type == "NameError" and "xrange" in (reply.error_message or ""):
+        return ("python2",)
+    return ()
+
+
+def explain(label: str, reply: Reply, limit: float, skipped: str | None = None) -> str:
+    """One paragraph on why a call failed, naming the student's function; `skipped`: the
+    note of the cell that seems to define it, if that cell was not loaded."""
     if reply.status == "error":
-        return _raised(label, reply)
+        return _raised(label, reply, skipped)
     if reply.status == "timeout":
         # The limit, not the measured time: the same submission gets the same words.
         return f"{label} did not finish within {limit:g} s: is there an infinite loop?"
@@ -68,10 +87,15 @@ def explain(label: str, reply: Reply, limit: float) -> str:
     return f"{label} returned something the grader could not read ({reply.error_message})"
 
 
-def _raised(label: str, reply: Reply) -> str:
+def _raised(label: str, reply: Reply, skipped: str | None) -> str:
     if reply.error_type == "NotImplementedError":
-        return f"{label} is not implemented yet (it raised NotImplementedError)"
+        return (f"{label} looks unfinished: it is not implemented yet (it raised "
+                "NotImplementedError)")
+    if reply.error_type == "MissingFunction" and skipped:
+        return f"{label} could not be loaded. {skipped}; fix that line and {label} is graded"
     if reply.error_type == "MissingFunction":
         return f"Your notebook does not define {label}: {reply.error_message}"
     where = f"\n{reply.traceback.strip()}" if reply.traceback else ""
-    return f"{label} raised {reply.error_type}: {reply.error_message}{where}"
+    python2 = (" (xrange is Python 2: use range)" if reply.error_type == "NameError"
+               and "xrange" in (reply.error_message or "") else "")
+    return f"{label} raised {reply.error_type}: {reply.error_message}{python2}{where}"

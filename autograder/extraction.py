@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 import builtins
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.errors import SubmissionError
+from autograder.magics import PYTHON_BODY, cell_magic, may_have_escapes, to_python
 
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BUILTINS = frozenset(dir(builtins))
@@ -26,6 +28,8 @@ _BUILTINS = frozenset(dir(builtins))
 # alone costs ~0.4 s per worker.
 _NOTEBOOK_ONLY = frozenset({"matplotlib", "linclass", "data", "autograder", "threadpoolctl",
                             "IPython", "tqdm", "seaborn"})
+# What a cell that does not parse seems to define: its unindented def and class lines.
+_DEFINED = re.compile(r"^(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 _PURE_MODULES = frozenset({"numpy", "math", "cmath", "itertools", "functools", "operator",
                            "collections", "fractions", "decimal", "string", "re", "typing"})
 
@@ -41,10 +45,24 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A cell not loaded at all, and the functions and classes it seems to define."""
+
+    names: frozenset[str]
+    reason: str           # "Cell 12 was skipped: syntax error at line 4: ..."
+
+
+@dataclass(frozen=True)
 class Extraction:
     chunks: tuple[Chunk, ...]
     notes: tuple[str, ...]     # cells skipped and why, shown to the student
     future: tuple[str, ...] = ()  # `from __future__ import` features, for every chunk
+    skipped: tuple[Skipped, ...] = ()
+
+    def why_missing(self, name: str) -> str | None:
+        """Why `name` (a function, or "Class.method") may be missing: its cell's note."""
+        root = name.split(".")[0]
+        return next((s.reason for s in reversed(self.skipped) if root in s.names), None)
 
 
 def read_notebook(path: Path) -> dict:
@@ -76,16 +94,19 @@ def extract(notebook: dict) -> Extraction:
     notes: list[str] = []
     scope = _Scope()
     future: set[str] = set()
+    skipped: list[Skipped] = []
     for index, cell in enumerate(notebook["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source, tree, note = _parse(cell_source(cell), index)
         if note:
             notes.append(note)
-        if tree is not None:
+        if tree is None:
+            skipped.append(Skipped(frozenset(_DEFINED.findall(source)), note or ""))
+        else:
             future.update(_future_features(tree))
             chunks.extend(_kept(tree, source, index, grade_id(cell), scope))
-    return Extraction(tuple(chunks), tuple(notes), tuple(sorted(future)))
+    return Extraction(tuple(chunks), tuple(notes), tuple(sorted(future)), tuple(skipped))
 
 
 def _future_features(tree: ast.Module) -> set[str]:
@@ -100,16 +121,26 @@ class _Scope:
 
 
 def _parse(source: str, index: int) -> tuple[str, ast.Module | None, str | None]:
-    """Parse a cell, blanking IPython magics and shell escapes line by line."""
-    if source.lstrip().startswith("%%"):
-        return source, None, f"Cell {index} was skipped: it is a cell magic (%%)"
-    source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                       for line in source.split("\n"))
+    """Parse a cell as IPython would run it: magics and shell escapes become `pass`."""
+    magic, source = cell_magic(source)
+    if magic is not None and magic not in PYTHON_BODY:
+        return source, None, f"Cell {index} was skipped: it is a %%{magic} cell magic"
     try:
         return source, ast.parse(source), None
     except SyntaxError as exc:
-        return source, None, (f"Cell {index} was skipped: syntax error at line {exc.lineno}: "
-                              f"{exc.msg}")
+        error = exc
+    if may_have_escapes(source):
+        source = to_python(source)
+        try:
+            return source, ast.parse(source), None
+        except SyntaxError as exc:
+            error = exc
+    return source, None, syntax_note(index, error)
+
+
+def syntax_note(index: int, error: SyntaxError) -> str:
+    """Which cell, which line and Python's own words (a Python 2 print, mixed tabs ...)."""
+    return f"Cell {index} was skipped: syntax error at line {error.lineno}: {error.msg}"
 
 
 def _kept(tree: ast.Module, source: str, index: int, gid: str | None,

@@ -8,14 +8,38 @@ mistake, what that mistake is. Expected arrays are never printed in full.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
+# (mistake id of autograder/mistakes.py's LABELS, hint for the student, the wrong value)
+Candidate = tuple[str, str, Any]
+# Past the first (most telling) failure of a test, each other one is told in one line.
+LINE = 240
+
 
 class Mismatch(AssertionError):
-    """The student's answer is wrong; the message is the feedback."""
+    """The student's answer is wrong; the message is the feedback.
+
+    `mistakes`: the ids of the known mistakes it names (machine-readable, for the class
+    report). `rank` orders several failures of one test: a named mistake tells most,
+    then the code's own failure (CodeFailed), then a plain difference.
+    """
+
+    rank = 2
+
+    def __init__(self, message: str, mistakes: Iterable[str] = (), where: str = "") -> None:
+        super().__init__(f"With {where}: {message}" if where else message)
+        self.body, self.where, self.mistakes = message, where, tuple(mistakes)
+
+    def at(self, where: str) -> Mismatch:
+        """The same failure, said to have happened on the input `where`."""
+        return type(self)(self.body, self.mistakes, where)
+
+    @property
+    def order(self) -> int:
+        return 0 if self.mistakes else self.rank
 
 
 def close(a: Any, b: Any, rtol: float, atol: float) -> bool:
@@ -52,23 +76,24 @@ def array(what: str, got: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def expect_number(what: str, got: Any, expected: float, *, rtol: float = 1e-6,
-                  atol: float = 1e-9, mistakes: Iterable[tuple[str, float]] = ()) -> None:
+                  atol: float = 1e-9, mistakes: Iterable[Candidate] = ()) -> None:
     value = number(what, got)
     if close(value, expected, rtol, atol):
         return
-    message = f"{what}: expected {expected:.6g}, got {value:.6g}"
-    raise Mismatch(message + _diagnosis(value, mistakes, rtol, atol))
+    hint, ids = _diagnosis(value, expected, mistakes, rtol, atol)
+    raise Mismatch(f"{what}: expected {expected:.6g}, got {value:.6g}{hint}", ids)
 
 
 def expect_array(what: str, got: Any, expected: np.ndarray, *, rtol: float = 1e-6,
-                 atol: float = 1e-9, mistakes: Iterable[tuple[str, np.ndarray]] = ()) -> None:
+                 atol: float = 1e-9, mistakes: Iterable[Candidate] = ()) -> None:
     if isinstance(got, np.ndarray) and got.shape == expected.T.shape != expected.shape:
-        raise Mismatch(f"{what}: expected shape {expected.shape}, got {got.shape}: transposed?")
+        raise Mismatch(f"{what}: expected shape {expected.shape}, got {got.shape}: transposed?",
+                       ("transposed",))
     value = array(what, got, expected.shape)
     if close(value, expected, rtol, atol):
         return
-    raise Mismatch(f"{what}: {_largest_error(value, expected)}"
-                   + _diagnosis(value, mistakes, rtol, atol))
+    hint, ids = _diagnosis(value, expected, mistakes, rtol, atol)
+    raise Mismatch(f"{what}: {_largest_error(value, expected)}{hint}", ids)
 
 
 def _largest_error(got: np.ndarray, expected: np.ndarray) -> str:
@@ -82,11 +107,62 @@ def _largest_error(got: np.ndarray, expected: np.ndarray) -> str:
             f"{np.max(relative):.3g}")
 
 
-def _diagnosis(value: Any, mistakes: Iterable[tuple[str, Any]], rtol: float, atol: float) -> str:
-    for hint, wrong in mistakes:
-        if close(value, wrong, max(rtol, 1e-6), atol):
-            return f". {hint}"
-    return ""
+def _diagnosis(value: Any, expected: Any, mistakes: Iterable[Candidate], rtol: float,
+               atol: float) -> tuple[str, tuple[str, ...]]:
+    """The hint of the first known mistake that `value` matches, and its id.
+
+    A mistake whose wrong value equals the right one on this input (reg / N at N = 1,
+    any regularization mistake at reg = 0) cannot be told here and is not considered.
+    """
+    rtol = max(rtol, 1e-6)
+    for mistake, hint, wrong in mistakes:
+        if close(value, wrong, rtol, atol) and not close(expected, wrong, rtol, atol):
+            return f". {hint}", (mistake,)
+    return "", ()
+
+
+def every_case(checks: Iterable[Callable[[], None]]) -> None:
+    """Run every check; if some fail, raise one Mismatch that tells them all, compactly.
+
+    The most telling failure comes first and in full (a named mistake, then the code's
+    own error, then a plain difference; in case order within each); every other one in
+    one line; the same message from several cases once, with their count.
+    """
+    failures: list[Mismatch] = []
+    for check in checks:
+        try:
+            check()
+        except Mismatch as failure:
+            failures.append(failure)
+    if failures:
+        raise combined(failures)
+
+
+def combined(failures: list[Mismatch]) -> Mismatch:
+    ordered = sorted(failures, key=lambda f: f.order)
+    groups: dict[str, list[Mismatch]] = {}
+    for failure in ordered:
+        groups.setdefault(failure.body, []).append(failure)
+    ids = tuple(dict.fromkeys(m for f in ordered for m in f.mistakes))
+    messages = [_counted(same) for same in groups.values()]
+    if len(messages) == 1:
+        return type(ordered[0])(messages[0], ids)
+    rest = [" - " + _one_line(m) for m in messages[1:]]
+    return type(ordered[0])("\n".join([f"{len(failures)} inputs fail. {messages[0]}",
+                                        "Also:", *rest]), ids)
+
+
+def _counted(same: list[Mismatch]) -> str:
+    """One message for the failures of several inputs that read the same."""
+    if len(same) == 1:
+        return str(same[0])
+    head, newline, tail = same[0].body.partition("\n")
+    return f"{head} (the same on {len(same)} inputs){newline}{tail}"
+
+
+def _one_line(message: str) -> str:
+    first = message.split("\n", 1)[0]
+    return first if len(first) <= LINE else first[:LINE - 3] + "..."
 
 
 def describe(value: Any) -> str:

@@ -19,6 +19,7 @@ class Outcome:
     message: str          # what the student reads
     grader_error: bool    # True when the grader, not the student's code, failed
     seconds: float
+    mistakes: tuple[str, ...] = ()   # ids of the known mistakes named (mistakes.LABELS)
 
 
 # Every grader failure tells the student this; machines read extra_data["grader_error"].
@@ -50,7 +51,7 @@ def _test(number: int, item: Any, outcome: Outcome) -> dict[str, Any]:
         "status": "passed" if outcome.passed else "failed",
         "output": outcome.message,
         "visibility": VISIBILITY,
-        "extra_data": {"grader_error": outcome.grader_error},
+        "extra_data": {"grader_error": outcome.grader_error, "mistakes": list(outcome.mistakes)},
     }
 
 

@@ -60,7 +60,7 @@ def _outcome(item: pytest.Item, call: pytest.CallInfo, seconds: float) -> Outcom
         return Outcome(True, f"Passed. {checked}".strip(), False, seconds)
     error = call.excinfo.value
     if isinstance(error, Mismatch):
-        return Outcome(False, str(error), False, seconds)
+        return Outcome(False, str(error), False, seconds, error.mistakes)
     print(f"grader error in {item.name}:", "".join(traceback.format_exception(
         type(error), error, error.__traceback__)), file=sys.stderr)
     return Outcome(False, f"The grader failed on this test, {REGRADED} "
@@ -70,6 +70,7 @@ def _outcome(item: pytest.Item, call: pytest.CallInfo, seconds: float) -> Outcom
 def run_hidden_tests(grading: Grading, tests: Path = HIDDEN) -> dict[str, Outcome]:
     """Run every hidden test once; returns {test function name: Outcome}."""
     collector = _Collector(grading)
+    grading.student.why_missing = grading.extraction.why_missing
     # The tests raise Mismatch, never bare asserts: no assertion rewriting (0.04 s of parsing).
     # The unraisable-exception plugin's gc.collect() calls cost 0.03 s; the grader's own
     # output needs no per-test capture (runner redirects stdout as a whole).

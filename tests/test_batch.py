@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder import results
-from autograder.batch import entries, grade_all, write_gradebook
+from autograder.batch import Person, entries, grade_all, write_gradebook
 from autograder.results import Outcome
 from autograder.rubric import ITEMS
 
@@ -49,6 +49,7 @@ def test_gradescope_export_identities(tmp_path: Path) -> None:
     found = entries(gradescope_export(tmp_path))
     assert [e.identity for e in found] == [
         "Ada Lovelace ada@example.edu 001", "Alan Turing 002; Grace Hopper 003", "submission_3"]
+    assert found[1].people == (Person("Alan Turing", "", "002"), Person("Grace Hopper", "", "003"))
 
 
 def test_nbgrader_tree(tmp_path: Path) -> None:
@@ -78,11 +79,15 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_gradebook_has_a_row_per_submission_with_every_test(graded: Path) -> None:
+def test_gradebook_has_a_row_per_student_with_every_test(graded: Path) -> None:
+    """Separate name, email and SID columns; a group's members each get the group's row."""
     with (graded / "gradebook.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert [(r["id"], r["total"]) for r in rows] == [
-        ("submission_1", "100"), ("submission_2", "0"), ("submission_3", "0")]
+    assert [(r["id"], r["name"], r["email"], r["sid"], r["total"]) for r in rows] == [
+        ("submission_1", "Ada Lovelace", "ada@example.edu", "001", "100"),
+        ("submission_2", "Alan Turing", "", "002", "0"),
+        ("submission_2", "Grace Hopper", "", "003", "0"),
+        ("submission_3", "submission_3", "", "", "0")]
     assert all(r[item.test] != "" for r in rows for item in ITEMS)
     assert all(r["grading_errors"] == "" for r in rows)
 
@@ -96,11 +101,14 @@ def test_each_submission_gets_results_and_feedback(graded: Path) -> None:
     assert "not a readable notebook" in broken
 
 
-def test_summary_and_histogram(graded: Path) -> None:
+def test_summary_and_class_report(graded: Path) -> None:
     summary = (graded / "summary.txt").read_text()
     assert summary.startswith("3 submissions, mean score 33.3")
     assert "Most often failed tests:" in summary
-    assert (graded / "histogram.png").read_bytes()[:4] == b"\x89PNG"
+    # The blank notebook's stubs: one submission shows the "unfinished" mistake.
+    assert "   1 submission: function left unfinished" in summary
+    assert (graded / "class_report.png").read_bytes()[:4] == b"\x89PNG"
+    assert "data:image/png;base64," in (graded / "class_report.html").read_text()
 
 
 def test_gradebook_names_grader_failures_from_extra_data(tmp_path: Path) -> None:
@@ -109,7 +117,8 @@ def test_gradebook_names_grader_failures_from_extra_data(tmp_path: Path) -> None
     lost = ITEMS[0].test
     outcomes[lost] = Outcome(False, "anything", True, 0.0)
     document = results.build(outcomes, summary="", seconds=0.0)
-    write_gradebook(tmp_path / "g.csv", [{"key": "k", "identity": "i", "document": document}])
+    write_gradebook(tmp_path / "g.csv", [{"key": "k", "identity": "i", "people": (Person("i"),),
+                                          "document": document}])
     with (tmp_path / "g.csv").open() as f:
         row = next(csv.DictReader(f))
     assert row["grading_errors"] == ITEMS[0].title

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,16 +52,70 @@ def test_constants_may_use_imports_but_not_notebook_functions() -> None:
 
 def test_magics_and_shell_escapes_are_skipped() -> None:
     nb = notebook("%matplotlib inline\n!pip install foo\ndef f():\n    return 1",
-                  "%%time\ndef g():\n    return 2")
+                  "%%bash\necho hi")
     extraction = extract(nb)
-    assert [c.source for c in extraction.chunks] == ["def f():\n    return 1"]
-    assert extraction.notes == ("Cell 1 was skipped: it is a cell magic (%%)",)
+    assert [(c.source, c.line) for c in extraction.chunks] == [("def f():\n    return 1", 3)]
+    assert extraction.notes == ("Cell 1 was skipped: it is a %%bash cell magic",)
 
 
-def test_syntax_error_skips_only_that_cell() -> None:
-    extraction = extract(notebook("def broken(:\n    pass", "def ok():\n    return 1"))
-    assert [c.source for c in extraction.chunks] == ["def ok():\n    return 1"]
-    assert extraction.notes == ("Cell 0 was skipped: syntax error at line 1: invalid syntax",)
+def test_a_time_cell_magic_keeps_its_body() -> None:
+    """%%time runs its body as ordinary Python: its definitions count, lines unchanged."""
+    chunks = extract(notebook("\n%%time\ndef g():\n    return 2")).chunks
+    assert [(c.source, c.line) for c in chunks] == [("def g():\n    return 2", 3)]
+
+
+@pytest.mark.parametrize("source", [
+    # black-style: the `!= 0` line continues the expression; it is not a shell escape
+    "def f(margins):\n    G = (\n        margins\n        != 0\n    ).astype(float)\n    return G",
+    # a `%` line continuing a format expression, and one continuing a modulo
+    "def f(i, n):\n    text = 'step %d of %d' \\\n        % (i, n)\n    return (i\n        % n), text",
+    # strings that hold % and ! at the start of their lines
+    'def f():\n    return """\n%not a magic\n!not a shell escape\n"""',
+])
+def test_valid_python_is_never_changed(source: str) -> None:
+    assert kept_sources(notebook(source)) == [source]
+
+
+def test_magic_lines_beside_continuation_lines() -> None:
+    """IPython's rule: only a logical line's start is a magic, in the same cell too."""
+    source = "%matplotlib inline\ndef f(m):\n    return (m\n        != 0)\n!ls"
+    chunks = extract(notebook(source)).chunks
+    assert [(c.source, c.line) for c in chunks] == [("def f(m):\n    return (m\n        != 0)", 2)]
+
+
+def test_a_magic_inside_a_function_becomes_pass() -> None:
+    namespace: dict = {}
+    nb = notebook("def f():\n    x = 1\n    %time y = 2\n    !echo hi\n    return x")
+    exec(worker_source(extract(nb)), namespace)  # noqa: S102 -- our own test input
+    assert namespace["f"]() == 1 and namespace["_load_failures"] == []
+
+
+def test_ipython_is_imported_only_for_cells_with_magics() -> None:
+    """Its import costs about 0.14 s a grade: the reference has no magics, so no import."""
+    code = ("import sys; from autograder.extraction import extract, read_notebook; "
+            "from autograder.reference import SOLUTIONS; extract(read_notebook(SOLUTIONS)); "
+            "print('IPython' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("source, line, error", [
+    ('def svm(W):\n    print "loss", W\n    return W', 2, "Missing parentheses in call to 'print'"),
+    ("def svm(W):\n\tx = W\n        return x", 3, "inconsistent use of tabs and spaces"),
+])
+def test_a_skipped_cell_explains_its_missing_definitions(source: str, line: int,
+                                                         error: str) -> None:
+    extraction = extract(notebook("x = 1", source))
+    reason = extraction.why_missing("svm")
+    assert reason.startswith(f"Cell 1 was skipped: syntax error at line {line}: ")
+    assert error in reason
+    assert extraction.why_missing("other") is None
+
+
+def test_a_method_name_finds_its_class_cell() -> None:
+    extraction = extract(notebook("class LinearClassifier:\n    def train(self):\n  pass"))
+    assert "Cell 0 was skipped" in extraction.why_missing("LinearClassifier.train")
 
 
 def test_chunks_record_cell_line_and_grade_id() -> None:

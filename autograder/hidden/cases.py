@@ -63,5 +63,5 @@ class LossAnswers:
                 self._asked[name, case] = (None, failure)
         value, failure = self._asked[name, case]
         if failure is not None:
-            raise type(failure)(*failure.args)
+            raise type(failure)(failure.body, failure.mistakes, failure.where)
         return value

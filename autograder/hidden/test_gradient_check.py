@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import types
 
 import numpy as np
 
-from autograder.calls import Student
-from autograder.feedback import Mismatch, describe, expect_array, expect_number
+from autograder.calls import CodeFailed, Student
+from autograder.feedback import Mismatch, describe, every_case, expect_array, expect_number
 
 X_CUBIC = np.array([[1.5, -2.0, 0.5], [3.0, 0.25, -1.25]])
 H = 1e-5
@@ -28,13 +29,15 @@ def test_numerical_gradient_values(student: Student) -> None:
     one_sided = ((X_CUBIC + H) ** 3 - X_CUBIC ** 3) / H
     expect_array("eval_numerical_gradient of sum(x**3) (exact gradient 3x**2)", result["grad"],
                  3 * X_CUBIC ** 2, rtol=1e-8, atol=1e-8, mistakes=[
-                     (("You used a one-sided difference (f(x+h) - f(x)) / h; the centered "
-                      "(f(x+h) - f(x-h)) / 2h is far more accurate (error ~h**2, not ~h)"),
-                      one_sided),
-                     ("Your gradient is twice the true one: divide by 2h, not h",
-                      6 * X_CUBIC ** 2),
-                     ("Your gradient is half the true one: divide by 2h, not 4h",
-                      1.5 * X_CUBIC ** 2)])
+                     ("one_sided_difference", ("You used a one-sided difference "
+                      "(f(x+h) - f(x)) / h; the centered (f(x+h) - f(x-h)) / 2h is far more "
+                      "accurate (error ~h**2, not ~h)"), one_sided),
+                     ("divides_by_h", ("Your gradient is twice the true one: divide by 2h, "
+                      "not h"), 6 * X_CUBIC ** 2),
+                     ("divides_by_h", ("Your gradient is half the true one: divide by 2h, "
+                      "not 4h"), 1.5 * X_CUBIC ** 2),
+                     ("unfinished", ("eval_numerical_gradient looks unfinished: it returned "
+                      "zeros, the starting values"), np.zeros_like(X_CUBIC))])
 
 
 def test_numerical_gradient_restores_x(student: Student) -> None:
@@ -47,17 +50,29 @@ def test_numerical_gradient_restores_x(student: Student) -> None:
             after, np.ndarray) and after.shape == X_CUBIC.shape else None
         detail = (f" (largest change {np.max(diff):.3g})" if diff is not None else "")
         raise Mismatch("eval_numerical_gradient changed x: every entry must be restored "
-                       f"exactly after it is perturbed{detail}")
+                       f"exactly after it is perturbed{detail}", ("x_not_restored",))
 
 
 def test_numerical_gradient_any_shape(student: Student) -> None:
     """Arrays of shape (5,), (2, 3, 4) and (1, 1)."""
     rng = np.random.default_rng(3)
-    for shape in [(5,), (2, 3, 4), (1, 1)]:
-        A, x = rng.standard_normal(shape), rng.standard_normal(shape)
-        result = numerical(student, "weighted_square", x.copy(), A=A)
+    inputs = {shape: (rng.standard_normal(shape), rng.standard_normal(shape))
+              for shape in [(5,), (2, 3, 4), (1, 1)]}
+
+    def check(shape: tuple[int, ...]) -> None:
+        A, x = inputs[shape]
+        try:
+            result = numerical(student, "weighted_square", x.copy(), A=A)
+        except CodeFailed as failure:
+            if len(shape) == 2 or "Error" not in failure.body:
+                raise
+            raise Mismatch(f"{failure.body.splitlines()[0]} for x of shape {shape}: index x "
+                           "with np.ndindex(x.shape) or np.nditer, which work for any number "
+                           "of dimensions", ("fixed_2d_shape",)) from None
         expect_array(f"eval_numerical_gradient of sum(A * x**2) for x of shape {shape}",
                      result["grad"], 2 * A * x, rtol=1e-6, atol=1e-8)
+
+    every_case(functools.partial(check, shape) for shape in inputs)
 
 
 def grad_check(student: Student, analytic_scale: float, seed: int, num_checks: int = 7) -> dict:
@@ -68,6 +83,9 @@ def grad_check(student: Student, analytic_scale: float, seed: int, num_checks: i
     if not isinstance(result, dict) or "errors" not in result:
         raise Mismatch(f"grad_check_sparse: the grader could not read the result "
                        f"({describe(result)})")
+    if result["errors"] is None:
+        raise Mismatch("grad_check_sparse returned None: return the array of the relative "
+                       "errors it prints", ("no_return",))
     try:
         errors = np.asarray(result["errors"], dtype=float).ravel()
     except (TypeError, ValueError):
@@ -91,7 +109,8 @@ def test_grad_check_sparse_errors(student: Student) -> None:
                  "(|1 - 1.5| / (1 + 1.5) = 0.2 at every entry)", wrong["errors"],
                  np.full(7, 0.2), rtol=1e-5)
     if not np.array_equal(right["x_after"], right["x"]):
-        raise Mismatch("grad_check_sparse changed x: restore each entry after perturbing it")
+        raise Mismatch("grad_check_sparse changed x: restore each entry after perturbing it",
+                       ("x_not_restored",))
 
 
 def test_grad_check_sparse_is_reproducible(student: Student) -> None:
@@ -99,10 +118,10 @@ def test_grad_check_sparse_is_reproducible(student: Student) -> None:
     first, again, other = (grad_check(student, 1.0, seed) for seed in (5, 5, 6))
     if first["touched"] != again["touched"]:
         raise Mismatch("grad_check_sparse checked different entries for the same seed: draw "
-                       "them from np.random.default_rng(seed)")
+                       "them from np.random.default_rng(seed)", ("unseeded",))
     if first["touched"] == other["touched"]:
         raise Mismatch("grad_check_sparse checked the same entries for seeds 5 and 6: is the "
-                       "seed used?")
+                       "seed used?", ("unseeded",))
 
 
 def test_rel_error_values(student: Student, ref: types.ModuleType) -> None:
@@ -113,9 +132,9 @@ def test_rel_error_values(student: Student, ref: types.ModuleType) -> None:
                  (np.array([-2.0, 5.0, 1e-3]), np.array([2.0, 5.0, 2e-3]))]:
         expect_number(f"rel_error for arrays of shape {a.shape}", student.call(
             "rel_error", a, b), ref.rel_error(a, b), mistakes=[
-                ("You averaged the entries' errors; rel_error is their maximum",
-                 float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))),
-                ("Take absolute values in the denominator: |a| + |b|",
+                ("rel_error_mean", ("You averaged the entries' errors; rel_error is their "
+                 "maximum"), float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))),
+                ("rel_error_abs_of_sum", "Take absolute values in the denominator: |a| + |b|",
                  float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b)))))])
 
 
@@ -123,4 +142,7 @@ def test_rel_error_of_zeros(student: Student) -> None:
     """Two zero arrays give 0, not nan."""
     for a in (np.zeros(3), np.zeros((2, 2))):
         got = student.call("rel_error", a, a.copy())
+        if isinstance(got, (float, np.floating, np.ndarray)) and np.any(np.isnan(got)):
+            raise Mismatch(f"rel_error of two zero arrays of shape {a.shape} is nan: 0 / 0; "
+                           "divide by np.maximum(1e-8, |a| + |b|)", ("rel_error_no_floor",))
         expect_number(f"rel_error of two zero arrays of shape {a.shape}", got, 0.0, atol=0)

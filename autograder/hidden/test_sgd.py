@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.calls import Student
+from autograder.calls import CodeFailed, Student
 from autograder.feedback import Mismatch, describe, expect_array
 
 N, D, C = 40, 6, 3
@@ -33,9 +33,23 @@ def record(student: Student, *, num_iters: int = 4, batch_size: int = 16, seed: 
     return {**result, "X": X, "y": y, "W0": W0, "G": G, "lr": lr}
 
 
+WITH_REPLACEMENT = (
+    "LinearClassifier.train failed for batch_size=64 > N=40: draw each batch with replacement "
+    "(rng.integers(num_train, size=batch_size), or rng.choice with its default replace=True). "
+    "SGD's batches are independent draws from the data, so a batch may be larger than the data "
+    "set (the notebook's own check trains batches of 50 on 10 rows); with replace=False numpy "
+    "raised: ")
+
+
 def test_train_batches(student: Student) -> None:
     """Batch size (64 > N, so drawn with replacement) and the same rows for X and y."""
-    result = record(student, num_iters=3, batch_size=64)   # 64 > N: only with replacement
+    try:
+        result = record(student, num_iters=3, batch_size=64)   # 64 > N: only with replacement
+    except CodeFailed as failure:
+        if "larger sample than population" not in failure.body:
+            raise
+        raise Mismatch(WITH_REPLACEMENT + failure.body.split(": ", 1)[-1].split("\n")[0],
+                       ("batch_without_replacement",)) from None
     if len(result["rows"]) != 3:
         raise Mismatch(f"train called the loss {len(result['rows'])} times for num_iters=3")
     for rows, labels in zip(result["rows"], result["labels"], strict=True):
@@ -44,7 +58,7 @@ def test_train_batches(student: Student) -> None:
                            "replacement, so a batch may be larger than the data)")
         if not np.array_equal(result["y"][np.asarray(rows, dtype=int)], np.asarray(labels)):
             raise Mismatch("The labels of a batch do not belong to its rows: index X and y "
-                           "with the same indices")
+                           "with the same indices", ("batch_rows_labels_differ",))
 
 
 def test_train_update(student: Student) -> None:
@@ -54,10 +68,12 @@ def test_train_update(student: Student) -> None:
     for step in range(len(seen) - 1):
         expect_array(f"W after step {step + 1}", seen[step + 1], seen[step] - 0.1 * result["G"],
                      rtol=1e-9, atol=1e-12, mistakes=[
-                         ("You added the gradient: gradient descent subtracts it",
-                          seen[step] + 0.1 * result["G"]),
-                         ("The step ignores the learning rate: W -= learning_rate * grad",
-                          seen[step] - result["G"])])
+                         ("gradient_ascent", ("You added the gradient: gradient descent "
+                          "subtracts it"), seen[step] + 0.1 * result["G"]),
+                         ("no_learning_rate", ("The step ignores the learning rate: "
+                          "W -= learning_rate * grad"), seen[step] - result["G"]),
+                         ("no_update", "W did not change: each step must update self.W",
+                          seen[step])])
     expect_array("W after the last step", result["W_final"], seen[-1] - 0.1 * result["G"],
                  rtol=1e-9, atol=1e-12)
 
@@ -67,10 +83,15 @@ def test_train_history(student: Student) -> None:
     result = record(student, num_iters=5)
     history = result["history"]
     if not isinstance(history, (list, np.ndarray)) or len(history) != 5:
-        raise Mismatch(f"train should return a list of num_iters=5 losses, got "
-                       f"{describe(history)}")
-    expect_array("the loss history (the loss of each step)", np.asarray(history, dtype=float),
-                 100.0 + np.arange(5))
+        unfinished = history is None and not result["rows"]
+        raise Mismatch(("LinearClassifier.train looks unfinished: " if unfinished else "")
+                       + f"train should return a list of num_iters=5 losses, got "
+                       f"{describe(history)}", ("unfinished" if unfinished else "history",))
+    try:
+        expect_array("the loss history (the loss of each step)",
+                     np.asarray(history, dtype=float), 100.0 + np.arange(5))
+    except Mismatch as failure:
+        raise Mismatch(str(failure), ("history",)) from None
 
 
 def test_train_is_reproducible(student: Student) -> None:
@@ -78,9 +99,30 @@ def test_train_is_reproducible(student: Student) -> None:
     first, again, other = (record(student, seed=seed) for seed in (3, 3, 4))
     if first["rows"] != again["rows"]:
         raise Mismatch("Two runs with the same seed drew different batches: take all "
-                       "randomness from np.random.default_rng(seed)")
+                       "randomness from np.random.default_rng(seed)", ("unseeded",))
     if first["rows"] == other["rows"]:
-        raise Mismatch("Seeds 3 and 4 drew the same batches: is the seed used?")
+        raise Mismatch("Seeds 3 and 4 drew the same batches: is the seed used?", ("unseeded",))
+
+
+def test_train_continues(student: Student) -> None:
+    """A second train() call starts from the W the first one left (self.W is created once)."""
+    X, y = data()
+    G = np.random.default_rng(2).standard_normal((D, C))
+    result = student.probe("train_twice", X, y, G, label="LinearClassifier.train")
+    start = result.get("second_start") if isinstance(result, dict) else None
+    if not isinstance(start, np.ndarray):
+        raise Mismatch("The second call of LinearClassifier.train never called the loss: "
+                       f"expected num_iters=2 steps ({describe(start)} came back)")
+    after = result["after_first"]
+    if start.shape == after.shape and np.array_equal(start, after):
+        return
+    first = result["first_start"]
+    fresh = isinstance(first, np.ndarray) and start.shape == first.shape
+    raise Mismatch("A second call of LinearClassifier.train did not start from the W the first "
+                   "call left: " + ("it created W again. Create W only when self.W is None "
+                   "(lazy initialisation), so that training can go on where it stopped"
+                   if fresh else f"it started from {describe(start)}"),
+                   ("reinitialises_w",) if fresh else ())
 
 
 def test_train_converges(student: Student) -> None:
@@ -104,11 +146,18 @@ def test_predict(student: Student) -> None:
     rng = np.random.default_rng(9)
     W, X = rng.standard_normal((D, C)), rng.standard_normal((25, D))
     got = student.probe("predict", W, X, label="LinearClassifier.predict")
+    if got is None or (isinstance(got, np.ndarray) and got.size and not np.any(got)
+                       and not np.issubdtype(got.dtype, np.integer)):
+        raise Mismatch(f"LinearClassifier.predict looks unfinished: it returned {describe(got)}"
+                       ", the starting value; return np.argmax(X @ self.W, axis=1), in "
+                       "LinearClassifier itself (every subclass inherits it)", ("unfinished",))
     if not isinstance(got, np.ndarray) or got.ndim == 0:
         raise Mismatch(f"predict should return an array of shape (25,), got {describe(got)}: "
-                       "take the argmax over classes, axis=1")
+                       "take the argmax over classes, axis=1", ("predict_axis",))
     if got.shape == (C,):
-        raise Mismatch(f"predict returned shape {got.shape}, one label per class: use axis=1")
+        raise Mismatch(f"predict returned shape {got.shape}, one label per class: use axis=1",
+                       ("predict_axis",))
     if not np.issubdtype(got.dtype, np.integer):
-        raise Mismatch(f"predict should return integer labels, got dtype {got.dtype}")
+        raise Mismatch(f"predict should return integer labels, got dtype {got.dtype}",
+                       ("predict_dtype",))
     expect_array("predict", got, np.argmax(X @ W, axis=1), atol=0)

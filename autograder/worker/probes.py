@@ -103,6 +103,25 @@ def train_recorded(sub: ModuleType, X: Any, y: Any, W0: Any, G: Any, lr: float, 
     return {**seen, "history": history, "W_final": model.W}
 
 
+def train_twice(sub: ModuleType, X: Any, y: Any, G: Any) -> dict:
+    """Two train() calls on one fresh model, through a loss that records the W it sees and
+    returns gradient G: the second call must start from the W the first one left."""
+    seen: list = []
+
+    class Recording(_classifier_base(sub)):
+        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
+            seen.append(self.W.copy())
+            return 1.0, G.copy()
+
+    model = Recording()
+    model.train(X, y, learning_rate=0.1, reg=0.0, num_iters=2, batch_size=8, seed=0)
+    after_first = model.W.copy()
+    calls = len(seen)
+    model.train(X, y, learning_rate=0.1, reg=0.0, num_iters=2, batch_size=8, seed=1)
+    return {"after_first": after_first, "second_start": seen[calls] if len(seen) > calls
+            else None, "first_start": seen[0] if seen else None}
+
+
 def train_least_squares(sub: ModuleType, X: Any, y: Any) -> Any:
     """The weights train() learns on (X, y) with a least-squares loss (the grader scores them)."""
     import numpy as np

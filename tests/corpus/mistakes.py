@@ -55,8 +55,9 @@ def softmax_loss_naive(W, X, y, reg):
     for i in range(num_train):
         scores = X[i] @ W
         scores = scores - scores.max()
-        probs = np.exp(scores) / np.sum(np.exp(scores))
-        loss += -np.log(probs[y[i]])
+        log_sum_exp = np.log(np.sum(np.exp(scores)))
+        loss += log_sum_exp - scores[y[i]]
+        probs = np.exp(scores - log_sum_exp)
         for j in range(num_classes):
             dW[:, j] += (probs[j] - (j == y[i])) * X[i]
     loss /= num_train
@@ -73,8 +74,9 @@ def softmax_loss_vectorized(W, X, y, reg):
     scores = X @ W
     scores = scores - scores.max(axis=1, keepdims=True)
     probs = np.exp(scores)
-    probs /= probs.sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(probs[rows, y])) + reg * np.sum(W * W)
+    sums = probs.sum(axis=1, keepdims=True)
+    loss = np.mean(np.log(sums[:, 0]) - scores[rows, y]) + reg * np.sum(W * W)
+    probs /= sums
     probs[rows, y] -= 1.0
     dW = X.T @ probs / num_train + 2 * reg * W
     return loss, dW
@@ -175,8 +177,7 @@ CASES = [
          edit(SVM_NAIVE, ("loss += reg * np.sum(W * W)", "loss += 0.5 * reg * np.sum(W * W)"),
               ("dW += 2 * reg * W", "dW += reg * W")),
          fails=SVM_N,
-         hint={"test_svm_naive_loss": "half the expected one",
-               "test_svm_naive_gradient": "regularization gradient is reg * W"}),
+         hint="this assignment defines the regularization as reg * sum(W**2)"),
     Case("svm_naive_reg_grad_not_doubled", "svm_loss_naive",
          edit(SVM_NAIVE, ("dW += 2 * reg * W", "dW += reg * W")),
          fails={"test_svm_naive_gradient"}, hint="2 * reg * W"),
@@ -195,12 +196,9 @@ CASES = [
     Case("svm_naive_counts_true_class", "svm_loss_naive",
          edit(SVM_NAIVE, ("            if j == y[i]:\n                continue\n", "")),
          fails={"test_svm_naive_loss"}, hint="exactly 1 higher"),
-    # Skipping half the updates makes this naive version faster: the speed check of the
-    # (correct) vectorized one then measures about 2.7-3.0x and fails or passes by chance.
     Case("svm_naive_no_true_class_gradient", "svm_loss_naive",
          edit(SVM_NAIVE, ("                dW[:, y[i]] -= X[i]\n", "")),
-         fails={"test_svm_naive_gradient"}, hint="misses the true class's part",
-         depends={"svm_loss_vectorized"}, flaky={"test_svm_vectorized_is_faster"}),
+         fails={"test_svm_naive_gradient"}, hint="misses the true class's part"),
     Case("svm_naive_gradient_sign", "svm_loss_naive",
          edit(SVM_NAIVE, ("    return loss, dW", "    return loss, -dW")),
          fails={"test_svm_naive_gradient"}, hint="wrong sign"),
@@ -284,7 +282,7 @@ CASES = [
          depends={"svm_loss_naive"},
          fails={"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_faster"},
          hint={"test_svm_vectorized_has_no_loops": "a for loop in svm_loss_naive",
-               "test_svm_vectorized_is_faster": "expected at least 3x"}),
+               "test_svm_vectorized_is_faster": "expected at least 10x"}),
     # The true class's margin (always 1) kept: its loss is 1 higher and G[i, y_i] one too
     # low; without a hint for that gradient, the message says what differed.
     Case("svm_vectorized_keeps_true_class", "svm_loss_vectorized",
@@ -341,7 +339,8 @@ CASES = [
                "test_softmax_naive_is_stable": STABLE_GRADIENT}),
     # log10 instead of the natural log: no hint, the message says what differed.
     Case("softmax_naive_log10", "softmax_loss_naive",
-         edit(SOFTMAX_NAIVE, ("-np.log(probs[y[i]])", "-np.log10(probs[y[i]])")),
+         edit(SOFTMAX_NAIVE, ("log_sum_exp - scores[y[i]]",
+                              "(log_sum_exp - scores[y[i]]) / np.log(10)")),
          fails={"test_softmax_naive_loss", "test_softmax_naive_is_stable"},
          hint={"test_softmax_naive_loss": ("softmax_loss_naive loss with N=8", "got 0.89"),
                "test_softmax_naive_is_stable": ("softmax_loss_naive loss for all scores",
@@ -369,7 +368,7 @@ CASES = [
          depends={"softmax_loss_naive"},
          fails={"test_softmax_vectorized_has_no_loops", "test_softmax_vectorized_is_faster"},
          hint={"test_softmax_vectorized_has_no_loops": "in softmax_loss_naive",
-               "test_softmax_vectorized_is_faster": "expected at least 3x"}),
+               "test_softmax_vectorized_is_faster": "expected at least 10x"}),
     Case("softmax_vectorized_onehot_p", "softmax_loss_vectorized",
          edit(SOFTMAX_VECTORIZED, ("    probs[rows, y] -= 1.0\n", "")),
          fails={"test_softmax_vectorized_gradient", "test_softmax_vectorized_is_stable",
@@ -380,13 +379,13 @@ CASES = [
                "test_softmax_vectorized_has_no_loops": NOT_FIRST,
                "test_softmax_vectorized_is_faster": NOT_FIRST}),
     Case("softmax_vectorized_half_reg", "softmax_loss_vectorized",
-         edit(SOFTMAX_VECTORIZED, ("np.log(probs[rows, y])) + reg * np.sum(W * W)",
-                                   "np.log(probs[rows, y])) + 0.5 * reg * np.sum(W * W)"),
+         edit(SOFTMAX_VECTORIZED, ("scores[rows, y]) + reg * np.sum(W * W)",
+                                   "scores[rows, y]) + 0.5 * reg * np.sum(W * W)"),
               ("+ 2 * reg * W", "+ reg * W")),
          fails={"test_softmax_vectorized_loss", "test_softmax_vectorized_gradient",
                 "test_softmax_vectorized_has_no_loops", "test_softmax_vectorized_is_faster"},
-         hint={"test_softmax_vectorized_loss": "half the expected one",
-               "test_softmax_vectorized_gradient": "regularization gradient is reg * W",
+         hint={"test_softmax_vectorized_loss": "0.5 * reg * sum(W**2) with gradient reg * W",
+               "test_softmax_vectorized_gradient": "0.5 * reg * sum(W**2) with gradient reg * W",
                "test_softmax_vectorized_has_no_loops": NOT_FIRST,
                "test_softmax_vectorized_is_faster": NOT_FIRST}),
 
@@ -442,7 +441,7 @@ CASES = [
              return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
          ''',
          fails={"test_rel_error_of_zeros"},
-         hint=("rel_error of two zero arrays", "got nan, which is not a finite number")),
+         hint=("rel_error of two zero arrays", "is nan: 0 / 0")),
     Case("rel_error_mean", "rel_error",
          '''
          def rel_error(a, b):
@@ -467,7 +466,7 @@ CASES = [
     Case("train_without_replacement", "linear_classifier",
          edit(CLASSIFIER, ("rng.integers(num_train, size=batch_size)",
                            "rng.choice(num_train, batch_size, replace=False)")),
-         fails={"test_train_batches"}, hint="LinearClassifier.train raised ValueError"),
+         fails={"test_train_batches"}, hint="draw each batch with replacement"),
     Case("train_adds_gradient", "linear_classifier",
          edit(CLASSIFIER, ("self.W -= learning_rate * grad", "self.W += learning_rate * grad")),
          fails={"test_train_update", "test_train_converges"},
