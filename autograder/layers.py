@@ -74,7 +74,7 @@ def exposure(name: str, *, as_root: bool) -> str:
                            else "every process of yours, the grader included: it can kill "
                                 "them and reach their abstract unix sockets"),
         "seccomp": "network sockets (TCP/UDP) on this machine and beyond",
-        "nondumpable": "a call's fork can read the worker server's memory and environment",
+        "nondumpable": "the worker server's memory and environment, from a call's fork",
         "user-drop": "it runs as root: every file, every process",
     }[name]
 

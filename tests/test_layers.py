@@ -151,7 +151,8 @@ def test_grade_with_a_worker_that_never_starts(tmp_path: Path, monkeypatch) -> N
     document = engine.grade(REFERENCE, out)
     assert json.loads(out.read_text()) == document
     assert len(document["tests"]) == len(ITEMS) and document["score"] == 0
-    assert all(t["extra_data"] == {"grader_error": True} for t in document["tests"])
+    assert all(t["extra_data"] == {"grader_error": True, "mistakes": []}
+               for t in document["tests"])
     assert "regrade" in document["output"]
 
 
