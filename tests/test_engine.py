@@ -10,12 +10,10 @@ about a second, so the module grades each notebook once, in two helper processes
   timeout) in a lane of their own at low priority, and those that exhaust the sandbox
   user's process limit alone, before that lane starts.
 
-Known grader bugs are strict xfails: the cases with `bug` set, and
-`test_speed_check_has_a_margin`. The speed checks (vectorized vs the student's naive
-version) measure mostly the fixed cost of a call and pass the reference by a thin
-margin, so a job whose only unexpected failures are speed checks is graded again, up
-to ATTEMPTS times in all, with a warning; a case whose speed check passes or fails by
-chance lists it in `flaky`.
+Known grader bugs are strict xfails: the cases with `bug` set. Every job is graded once:
+the speed checks decide by a wide margin (autograder/hidden/speed.py), so a speed check
+that fails a correct loss fails its test here. Only a case that itself hogs the machine
+(a busy loop beside its functions) lists the speed checks it perturbs in `flaky`.
 
 Run as root, the module sets AUTOGRADER_WORKER_PYTHON (worker_python), provisioning
 /opt/lcgrader-python first if needed.
@@ -60,8 +58,6 @@ ROOT = notebooks.ROOT
 WORKER_PYTHON = Path("/opt/lcgrader-python/bin/python")
 PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 TEST_OF_TITLE = {item.title: item.test for item in ITEMS}
-SPEED_MESSAGE = "x faster (expected at least"   # autograder/hidden/speed.py
-ATTEMPTS = 5
 LINGER = 1.0         # seconds to watch for a process that survived grading
 WAIT = 600.0         # the longest a test waits for its grade
 
@@ -158,25 +154,20 @@ def _run(job: Job, scratch: str) -> dict[str, Any]:
     options = Options(call_timeout=job.call_timeout or Options.call_timeout,
                       writable=(shared,))
     lingers = any(case.lingers for case in job.cases)
-    for attempt in range(1, ATTEMPTS + 1):
-        start = time.perf_counter()
-        document = grade(submission, results, options)
-        seconds = time.perf_counter() - start
-        beat = _size(shared / "heartbeat")
-        if lingers:
-            time.sleep(LINGER)
-        outcome = {
-            "document": document, "seconds": seconds, "attempts": attempt,
-            "results_file": _read_json(results),
-            "heartbeat": (beat, _size(shared / "heartbeat")),
-            "started": _pids(shared / "pids"),
-            "alive": _alive(shared / "pids"),
-            "code": _code(submission),
-        }
-        if not _speed_flake(document, job.expected):
-            break
-        time.sleep(0.5 * attempt)   # a busy moment of the machine may pass
-    return outcome
+    start = time.perf_counter()
+    document = grade(submission, results, options)
+    seconds = time.perf_counter() - start
+    beat = _size(shared / "heartbeat")
+    if lingers:
+        time.sleep(LINGER)
+    return {
+        "document": document, "seconds": seconds,
+        "results_file": _read_json(results),
+        "heartbeat": (beat, _size(shared / "heartbeat")),
+        "started": _pids(shared / "pids"),
+        "alive": _alive(shared / "pids"),
+        "code": _code(submission),
+    }
 
 
 def _readable_secrets(work: Path) -> dict[str, str]:
@@ -235,15 +226,6 @@ def _submission(job: Job, work: Path, results: Path, shared: Path) -> Path:
     if kind == "missing":
         return folder / "nothing_here.ipynb"
     raise ValueError(f"unknown submission {kind!r}")
-
-
-def _speed_flake(document: dict, expected: frozenset[str]) -> bool:
-    """Whether the only unexpected failures are speed checks that timed too slow."""
-    failed = {TEST_OF_TITLE[t["name"]]: t["output"] for t in document["tests"]
-              if t["status"] != "passed"}
-    unexpected = {test: out for test, out in failed.items() if test not in expected}
-    return bool(unexpected) and all(test in SPEED_TESTS and SPEED_MESSAGE in out
-                                    for test, out in unexpected.items())
 
 
 def _speed_ratios(rounds: int = 5) -> list[float]:
@@ -355,12 +337,7 @@ class Lanes:
         return self.pending[key]
 
     def __call__(self, key: str) -> dict[str, Any]:
-        result = self.submit(key).result(timeout=WAIT)
-        if result.get("attempts", 1) > 1:
-            warnings.warn(f"{key}: graded {result['attempts']} times, the speed check "
-                          "failed a correct vectorized loss (see test_speed_check_has_a_margin)",
-                          stacklevel=2)
-        return result
+        return self.submit(key).result(timeout=WAIT)
 
     def close(self) -> None:
         for lane in self.lanes.values():
@@ -444,24 +421,6 @@ def failed(document: dict) -> set[str]:
     return {TEST_OF_TITLE[t["name"]] for t in document["tests"] if t["status"] != "passed"}
 
 
-def speed_flakes(document: dict, expected: frozenset[str]) -> set[str]:
-    """Speed checks that failed a job only for being too slow, in every grading of it.
-
-    A known grader bug (test_speed_check_has_a_margin): such a test ends as an xfail
-    after all its other assertions, never as a pass or a plain failure.
-    """
-    out = outputs(document)
-    return {test for test in failed(document) - expected
-            if test in SPEED_TESTS and SPEED_MESSAGE in out[test]}
-
-
-def timing_xfail(flakes: set[str], result: dict) -> None:
-    if flakes:
-        pytest.xfail(f"grader bug (timing): {sorted(flakes)} failed in all "
-                     f"{result.get('attempts')} gradings for being slow; see "
-                     "test_speed_check_has_a_margin")
-
-
 def show(document: dict, tests: set[str]) -> str:
     out = outputs(document)
     return "\n".join(f"  {test}: {out[test][:300]}" for test in sorted(tests))
@@ -528,38 +487,33 @@ def test_submission(submission: str, graded) -> None:
     result = graded(f"submission-{submission}")
     document = result["document"]
     check_document(document)
-    flakes = speed_flakes(document, frozenset())
-    lost = sum(BY_TEST[test].points for test in flakes)
-    assert document["score"] + lost == score, show(document, failed(document))
-    if not flakes:
-        assert summary in document["output"], document["output"]
+    assert document["score"] == score, show(document, failed(document))
+    assert summary in document["output"], document["output"]
     for test, out in outputs(document).items():
-        assert every_test in out or test in flakes, f"{test}: {out[:300]}"
+        assert every_test in out, f"{test}: {out[:300]}"
     assert result["results_file"] == document
     assert result["seconds"] < 30
-    timing_xfail(flakes, result)
 
 
 # ---------------------------------------------------------------- mistakes
 
-def failures_of(case: Case, graded) -> tuple[dict, set[str], set[str], dict]:
-    """Grade the case's job; (document, this case's failed tests, speed flakes, result),
+def failures_of(case: Case, graded) -> tuple[dict, set[str]]:
+    """Grade the case's job; (document, this case's failed tests),
     after checking that no test outside every case of the job failed."""
     job = JOBS[JOB_OF[case.id]]
     result = graded(job.key)
     document = result["document"]
     check_document(document)
-    flakes = speed_flakes(document, job.expected)
-    failing = failed(document) - flakes
+    failing = failed(document)
     others = failing - frozenset().union(*(c.scope for c in job.cases))
     assert not others, f"tests of no case of {job.key} failed:\n{show(document, others)}"
-    return document, (failing & case.scope) - case.flaky, flakes, result
+    return document, (failing & case.scope) - case.flaky
 
 
 @pytest.mark.parametrize("case", cases(MISTAKES))
 def test_mistake(case: Case, graded) -> None:
     """Exactly the expected tests fail, each with its hint; the others pass."""
-    document, mine, flakes, result = failures_of(case, graded)
+    document, mine = failures_of(case, graded)
     assert mine == case.fails - case.flaky, (
         f"expected to fail: {sorted(case.fails)}; failed:\n{show(document, mine)}")
     out = outputs(document)
@@ -568,7 +522,6 @@ def test_mistake(case: Case, graded) -> None:
         assert not missing, f"{test}: no {missing} in {out[test]!r}"
     if case.mistake:
         assert case.mistake in named(document, case), f"not named: {named(document, case)}"
-    timing_xfail(flakes, result)
 
 
 def named(document: dict, case: Case) -> set[str]:
@@ -594,9 +547,8 @@ def test_hint_coverage(graded) -> None:
 @pytest.mark.parametrize("case", cases(ALTERNATIVES))
 def test_alternative(case: Case, graded) -> None:
     """A right answer written differently loses nothing."""
-    document, mine, flakes, result = failures_of(case, graded)
+    document, mine = failures_of(case, graded)
     assert not mine, f"a correct {case.cell} lost points:\n{show(document, mine)}"
-    timing_xfail(flakes, result)
 
 
 # ---------------------------------------------------------------- hostile
@@ -622,12 +574,10 @@ def test_hostile(case: Case, graded, secrets: set[str]) -> None:
     before, after = result["heartbeat"]
     assert before == after, f"something kept writing after grading ({before} -> {after} bytes)"
     assert case.evidence in text, f"no sign that the attack ran ({case.evidence!r})"
-    flakes = speed_flakes(document, case.fails | case.flaky)
-    failing = failed(document) - case.flaky - flakes
+    failing = failed(document) - case.flaky
     assert failing == case.fails - case.flaky, (
         f"expected {case.score} (failing {sorted(case.fails)}), got {document['score']}:\n"
         f"{show(document, failing ^ case.fails)}")
-    timing_xfail(flakes, result)
 
 
 # ---------------------------------------------------------------- the speed checks
