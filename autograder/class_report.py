@@ -146,6 +146,6 @@ def write(out: Path, documents: list[dict[str, Any]]) -> Report:
     png = figure(report)
     write_atomic(out / "summary.txt", summary(report))
     write_atomic(out / f"{NAME}.csv", table(report))
-    (out / f"{NAME}.png").write_bytes(png)
+    write_atomic(out / f"{NAME}.png", png)
     write_atomic(out / f"{NAME}.html", page(report, png))
     return report
