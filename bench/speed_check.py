@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.hidden.speed import THRESHOLD
 from tests import notebooks
-from tests.corpus import Case
+from tests.corpus import Case, by_id
+from tests.corpus.alternatives import CASES as ALTERNATIVES
 
-# My own versions, written for this benchmark (and for nothing graded).
+# Versions written for this benchmark (nothing graded uses them).
 SVM_BROADCAST = '''
 def svm_loss_vectorized(W, X, y, reg):
     n = len(y)
@@ -47,18 +48,8 @@ def svm_loss_vectorized(W, X, y, reg):
     dW = (X[:, :, None] * G[:, None, :]).sum(axis=0) / n + 2 * reg * W
     return margins.sum() / n + reg * np.sum(W * W), dW
 '''
-SVM_EINSUM = '''
-def svm_loss_vectorized(W, X, y, reg):
-    n = len(y)
-    scores = np.einsum("nd,dc->nc", X, W, optimize=True)
-    correct = np.take_along_axis(scores, y[:, None], axis=1)
-    margins = np.clip(scores - correct + 1, 0, None)
-    np.put_along_axis(margins, y[:, None], 0.0, axis=1)
-    G = np.sign(margins)
-    np.put_along_axis(G, y[:, None], -G.sum(axis=1, keepdims=True), axis=1)
-    dW = np.einsum("nd,nc->dc", X, G, optimize=True) / n + 2 * reg * W
-    return margins.sum() / n + reg * np.einsum("dc,dc->", W, W), dW
-'''
+# The corpus's own einsum alternative (tests/corpus/alternatives.py), timed as graded.
+SVM_EINSUM = by_id(ALTERNATIVES)["svm_vectorized_einsum"].source
 SVM_ROWS = '''
 def svm_loss_vectorized(W, X, y, reg):
     n = len(y)
