@@ -68,9 +68,14 @@ def _named(reply: Reply, skipped: str | None) -> tuple[str, ...]:
         return ("unfinished",)
     if reply.error_type == "MissingFunction" and skipped:
         return ("syntax_error",)
-    if reply.error_type == "NameError" and "xrange" in (reply.error_message or ""):
+    if _python2(reply):
         return ("python2",)
     return ()
+
+
+def _python2(reply: Reply) -> bool:
+    """A NameError for xrange: code written for Python 2."""
+    return reply.error_type == "NameError" and "xrange" in (reply.error_message or "")
 
 
 def explain(label: str, reply: Reply, limit: float, skipped: str | None = None) -> str:
@@ -96,6 +101,5 @@ def _raised(label: str, reply: Reply, skipped: str | None) -> str:
     if reply.error_type == "MissingFunction":
         return f"Your notebook does not define {label}: {reply.error_message}"
     where = f"\n{reply.traceback.strip()}" if reply.traceback else ""
-    python2 = (" (xrange is Python 2: use range)" if reply.error_type == "NameError"
-               and "xrange" in (reply.error_message or "") else "")
+    python2 = " (xrange is Python 2: use range)" if _python2(reply) else ""
     return f"{label} raised {reply.error_type}: {reply.error_message}{python2}{where}"

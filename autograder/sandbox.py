@@ -240,6 +240,11 @@ def _killed_by_foreign(code: int | None) -> bool:
     return code is not None and code < 0 and -code in FOREIGN_SIGNALS
 
 
+def _foreign(reply: Reply) -> bool:
+    """The call's process (or its server) was killed by a signal the grader did not send."""
+    return reply.error is not None and reply.error.foreign
+
+
 def _start_failed_for_now(code: int | None) -> bool:
     """Before its hello: killed from outside, or no process slot for the uid yet."""
     return _killed_by_foreign(code) or code == confine.EXIT_TEMPFAIL
@@ -507,8 +512,10 @@ class Sandbox:
                 continue
             # The harness interrupts a slow load; the extra second is for stubborn code.
             ready = self._await_ready(w, t0, time.monotonic() + self.load_timeout + LOAD_GRACE)
-            if not (ready.fatal and ready.error.foreign) or attempt == 2:
-                return self._lost_load(ready) if ready.fatal and ready.error.foreign else ready
+            if not (ready.fatal and ready.error.foreign):
+                return ready
+            if attempt == 2:
+                return self._lost_load(ready)
             self._fatal = None
             w, t0 = self._respawn()
         raise AssertionError("unreachable")
@@ -599,15 +606,13 @@ class Sandbox:
             raise GraderError("sandbox already closed")
         timeout = self.call_timeout if timeout is None else timeout
         reply = self._call_once(probe, args, kwargs, timeout)
-        if reply.error is None or not reply.error.foreign:
-            return reply
-        # Killed by a signal nobody here sent: once more, in a fresh worker.
-        self._stop_worker()
-        reply = self._call_once(probe, args, kwargs, timeout)
-        if reply.error is None or not reply.error.foreign:
-            return reply
-        return dataclasses.replace(reply, status="lost",
-                                   error=dataclasses.replace(reply.error, type="WorkerLost"))
+        if _foreign(reply):  # killed by a signal nobody here sent: once more, fresh worker
+            self._stop_worker()
+            reply = self._call_once(probe, args, kwargs, timeout)
+            if _foreign(reply):
+                return dataclasses.replace(reply, status="lost", error=dataclasses.replace(
+                    reply.error, type="WorkerLost"))
+        return reply
 
     def _call_once(self, probe: str, args: tuple, kwargs: dict, timeout: float) -> Reply:
         t0 = time.monotonic()

@@ -102,11 +102,11 @@ def carry_student_files(source_folder: Path) -> list[Path]:
     """Give an nbgrader source folder the handout's files (its notebook stays as it is), so
     that the folder `nbgrader generate_assignment` releases runs on its own: real copies,
     because nbgrader does not descend into linked folders."""
-    written = []
-    for name, path in student_files().items():
-        written.append(write_atomic(source_folder / name, path.read_bytes()))
+    files = student_files()
+    written = [write_atomic(source_folder / name, path.read_bytes())
+               for name, path in files.items()]
     for package in PACKAGES:
-        keep = {source_folder / n for n in student_files() if n.startswith(f"{package}/")}
+        keep = {source_folder / n for n in files if n.startswith(f"{package}/")}
         for stale in set((source_folder / package).glob("*")) - keep:
             if stale.is_file():
                 stale.unlink()
