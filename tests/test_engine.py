@@ -355,8 +355,9 @@ def _wanted(session: pytest.Session) -> list[str]:
         key = (JOB_OF[params["case"].id] if "case" in params
                else f"submission-{params['submission']}" if "submission" in params
                else getattr(item.function, "job", None))
-        if key and key not in keys:
-            keys.append(key)
+        for one in (key,) if isinstance(key, str) else key or ():
+            if one not in keys:
+                keys.append(one)
     return keys
 
 
@@ -432,8 +433,8 @@ def cases(kind: list[Case]) -> list:
         for c in kind]
 
 
-def _job(key: str):
-    """Mark a test function with the job it reads, so that `graded` grades it early."""
+def _job(key: str | tuple[str, ...]):
+    """Mark a test function with the job(s) it reads, so that `graded` grades them early."""
     def mark(fn):
         fn.job = key
         return fn
@@ -594,3 +595,40 @@ def test_case_ids_name_their_jobs() -> None:
     assert set(JOB_OF) == set(CASES)
     assert all(key in JOBS for key in JOB_OF.values())
     assert BY_TEST.keys() >= SPEED_TESTS
+
+
+# ---------------------------------------------------------------- behaviour unchanged
+
+SCORES = ROOT / "tests" / "corpus" / "scores.json"
+RECORD = "KIT_RECORD_SCORES"   # set to 1 to rewrite the table (after a deliberate change)
+GRADED_JOBS = tuple(key for key in JOBS if key != "speed-margin")
+
+
+def _outcomes(graded) -> dict[str, dict[str, Any]]:
+    """Per case (or special submission): the status and named mistakes of every test it
+    may change, and the whole grade's score where the case is graded alone."""
+    table: dict[str, dict[str, Any]] = {}
+    for key in GRADED_JOBS:
+        job, document = JOBS[key], graded(key)["document"]
+        tests = {TEST_OF_TITLE[t["name"]]: t for t in document["tests"]}
+        for case in job.cases or (Case(key, None, "pass\n"),):
+            entry: dict[str, Any] = {"tests": {
+                test: [tests[test]["status"], sorted(tests[test]["extra_data"]["mistakes"])]
+                for test in sorted(case.scope - case.flaky)}}
+            if len(job.cases) <= 1 and not case.flaky:
+                entry["score"] = document["score"]
+            table[case.id] = entry
+    return table
+
+
+@_job(GRADED_JOBS)
+def test_behaviour_unchanged(graded) -> None:
+    """Every score, test status and named mistake of the whole corpus equals the table
+    recorded before the engine was restructured (tests/corpus/scores.json)."""
+    table = _outcomes(graded)
+    if os.environ.get(RECORD) == "1":
+        SCORES.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    stored = json.loads(SCORES.read_text())
+    changed = sorted(k for k in stored.keys() | table.keys() if stored.get(k) != table.get(k))
+    assert not changed, "\n".join(f"{k}: was {stored.get(k)}, now {table.get(k)}"
+                                   for k in changed[:10])
