@@ -26,7 +26,7 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / "requirements.sha256"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # What the kit's own lint and Python 3.10 checks cover: code the grader and students run.
-CODE = ["autograder", "data", "linclass", "release", "nbgrader_course", "tests", "bench", "kit.py"]
+CODE = ["autograder", "assignments", "data", "linclass", "release", "nbgrader_course", "tests", "bench", "kit.py"]
 
 
 def ensure_environment() -> None:
@@ -53,7 +53,7 @@ def worker_python() -> dict[str, str]:
     interpreter kept in root's home (pyenv): provide a world-readable one for it."""
     if os.name != "posix" or os.geteuid() != 0 or "AUTOGRADER_WORKER_PYTHON" in os.environ:
         return {}
-    done = subprocess.run([str(BIN / "python"), "-m", "autograder.runtime", "provision"],
+    done = subprocess.run([str(BIN / "python"), "-m", "autograder.sandbox.runtime", "provision"],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"kit: could not provision the grader's worker runtime:\n{done.stderr}")

@@ -4,7 +4,7 @@
 
 One notebook per mistake case of tests/corpus (mistakes.py and patterns.py, each the
 reference with one answer cell replaced) and 10 copies of the reference, graded with
-`grade-all`'s own code (autograder.batch.grade_all); the class report's PNG is copied
+`grade-all`'s own code (autograder.batch.pool.grade_all); the class report's PNG is copied
 to --out, and its summary printed.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.batch import grade_all
+from autograder.batch.pool import grade_all
 from tests import notebooks
 from tests.corpus import mistakes, patterns
 

@@ -170,7 +170,7 @@ def worker_python() -> dict[str, str]:
     """As root, the grader needs a world-readable interpreter for its worker (see kit.py)."""
     if os.name != "posix" or os.geteuid() != 0 or os.environ.get(WORKER_PYTHON_ENV):
         return {}
-    done = subprocess.run([sys.executable, "-m", "autograder.runtime", "provision"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "autograder.sandbox.runtime", "provision"], cwd=ROOT,
                           capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     if done.returncode != 0:

@@ -5,7 +5,7 @@ timers around each stage and (with --memory) a sampler of the process tree's mem
 
 Run by bench/grading.py and bench/memory.py in a subprocess; prints one JSON line last.
 Only wraps the grader's functions from outside (nothing in autograder/ is changed):
-the figures are what `autograder.engine.grade` spends, stage by stage.
+the figures are what `autograder.grade.grade` spends, stage by stage.
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ import numpy  # noqa: F401
 
 T_NUMPY = time.perf_counter()
 import autograder.__main__  # noqa: F401  (what the CLI imports)
-from autograder import engine, reference, results, runner
-from autograder.sandbox import Sandbox
+from autograder import grade as engine
+from autograder.checking import reference, runner
+from autograder.report import results
+from autograder.sandbox.client import Sandbox
 
 T_IMPORTS = time.perf_counter()
 

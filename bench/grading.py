@@ -11,7 +11,7 @@ submission through nbgrader autograde and otter-grader.
    and CPU seconds (grader + worker), median of --repeats fresh processes.
 2. Where the time goes: interpreter start, `import numpy`, the CLI's imports, the worker
    interpreter + numpy; then bench/grade_probe.py grades in a fresh process with timers
-   around each stage of autograder.engine.grade and pytest's per-test durations, and
+   around each stage of autograder.grade.grade and pytest's per-test durations, and
    grades a second time in the same process (what a batch's pooled process pays); and
    the fixed cost of one worker call (fork + pipes) on a trivial function.
 3. `python -m autograder grade-all DIR --jobs 2` on 100 notebooks: 60 copies of the
@@ -169,7 +169,7 @@ def one_submission(repeats: int) -> tuple[list[Row], dict]:
 
 # One grade in a fresh process, the worker confined (on) or not (off): the CLI's grade
 # minus its table printing, so both variants run exactly the same code.
-AB_SCRIPT = ("import sys; from pathlib import Path; from autograder.engine import Options, grade;"
+AB_SCRIPT = ("import sys; from pathlib import Path; from autograder.grade import Options, grade;"
              " d = grade(Path(sys.argv[1]), None, Options(confined=sys.argv[2] == 'on'));"
              " sys.exit(0 if d['score'] == 100 else 1)")
 GOAL_LAYERS = 0.050
@@ -213,7 +213,7 @@ def layers_ab(repeats: int) -> tuple[list[Row], dict]:
 def _layer_parts(repeats: int, calls: int = 20) -> dict[str, tuple[float, float]]:
     """The same, in this process (less noise): a worker's start up to its ready message,
     and one call (the fork, and a nested Landlock domain when on). Medians (on, off)."""
-    from autograder.sandbox import Sandbox
+    from autograder.sandbox.client import Sandbox
 
     def start(confined: bool) -> None:
         with Sandbox("def f():\n    return 1\n", confined=confined) as sandbox:
@@ -241,7 +241,7 @@ def spoiled_note() -> str:
 
 def call_overhead(repeats: int, calls: int = 50) -> dict[str, float]:
     """Seconds per Sandbox.call of a trivial function: the fork + pipe round trip."""
-    from autograder.sandbox import Sandbox
+    from autograder.sandbox.client import Sandbox
 
     out = {}
     sources = {"trivial submission (no numpy use)": "def f():\n    return 1\n",
@@ -261,7 +261,7 @@ def call_overhead(repeats: int, calls: int = 50) -> dict[str, float]:
 
 
 def _reference_source() -> str:
-    from autograder.extraction import extract, read_notebook, worker_source
+    from autograder.intake.extraction import extract, read_notebook, worker_source
 
     return worker_source(extract(read_notebook(NOTEBOOK)))
 

@@ -47,7 +47,7 @@ OLD_WORDS = {
 
 def named(results: dict, case) -> bool:
     tests = {t for cell in {case.cell, *case.depends} for t in CELLS[cell]}
-    from autograder.rubric import BY_TEST
+    from assignments.linear_classifiers.rubric import BY_TEST
 
     titles = {BY_TEST[t].title for t in tests if t in BY_TEST}
     failing = [t for t in results["tests"] if t["status"] != "passed" and t["name"] in titles]

@@ -48,7 +48,7 @@ GOAL_FLOOR, GOAL_TORCH = 1.15, 1.0
 
 def load_rows() -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """X_train (49,000 x 3,073 float32) and y_train as the notebook makes them; dev indices."""
-    from autograder.reference import load_reference
+    from autograder.checking.reference import load_reference
 
     ref = load_reference()
     where = common.cifar_dir()
@@ -219,7 +219,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-naive", action="store_true")
     args = parser.parse_args(argv[1:])
     command = common.print_header(argv, "kernels.py")
-    from autograder.reference import load_reference
+    from autograder.checking.reference import load_reference
 
     ref = load_reference()
     X_all, y_all, dev, source = load_rows()

@@ -3,7 +3,7 @@
     python bench/speed_check.py [--rounds 9] [--grades 20] [--no-batch]
 
 1. Ratios: each variant of the SVM and softmax vectorized losses, loaded into a real
-   worker and timed exactly as autograder/hidden/speed.py does (`measure`), --rounds
+   worker and timed exactly as assignments/linear_classifiers/hidden/speed.py does (`measure`), --rounds
    times: the median, lowest and highest ratio (loop version's seconds per example over
    the variant's) and how many rounds pass the threshold. Loop-free: the reference, an
    einsum version, an (N, D, C) broadcast; loop versions: one loop over the examples, and
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.hidden.speed import THRESHOLD
+from assignments.linear_classifiers.hidden.speed import THRESHOLD
 from tests import notebooks
 from tests.corpus import Case, by_id
 from tests.corpus.alternatives import CASES as ALTERNATIVES
@@ -131,11 +131,11 @@ def cases(svm: str | None, softmax: str | None) -> list[Case]:
 
 
 def ratios(rounds: int) -> None:
-    from autograder.calls import Student
-    from autograder.extraction import extract, read_notebook, worker_source
-    from autograder.hidden.speed import measure
-    from autograder.reference import load_reference
-    from autograder.sandbox import Sandbox
+    from assignments.linear_classifiers.hidden.speed import measure
+    from autograder.checking.calls import Student
+    from autograder.checking.reference import load_reference
+    from autograder.intake.extraction import extract, read_notebook, worker_source
+    from autograder.sandbox.client import Sandbox
 
     ref = load_reference()
     print(f"threshold {THRESHOLD:g}x; ratio = loop version's s/example / the variant's")

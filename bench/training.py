@@ -3,7 +3,7 @@
     python bench/training.py [--repeats 5] [--notebook-repeats 5] [--no-notebook]
 
 1. The reference's LinearSVM and Softmax (from the solutions notebook, via
-   autograder.reference), trained as the notebook does: float32 rows, 1 BLAS thread
+   autograder.checking.reference), trained as the notebook does: float32 rows, 1 BLAS thread
    (threadpoolctl), seed 0, the notebook's learning rates and regularizations. Median of
    `--repeats` runs each, interleaved. Also at 2 BLAS threads, and where one step's time
    goes: drawing the batch, copying X[batch], the loss (with its two products alone
@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-notebook", action="store_true")
     args = parser.parse_args(argv[1:])
     command = common.print_header(argv, "training.py")
-    from autograder.reference import load_reference
+    from autograder.checking.reference import load_reference
 
     ref = load_reference()
     X, y, _, source = load_rows()

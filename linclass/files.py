@@ -1,6 +1,6 @@
 """Atomic writes: a reader (or a crash) sees the old file or the whole new one, never half.
 
-The student's side has its own copy of this idea (autograder/files.py is the grader's):
+The student's side has its own copy of this idea (autograder/report/files.py is the grader's):
 the handout runs without the kit.
 """
 

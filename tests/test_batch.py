@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import results
-from autograder.batch import Person, entries, grade_all, write_gradebook
-from autograder.results import Outcome
-from autograder.rubric import ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder.batch.pool import Person, entries, grade_all, write_gradebook
+from autograder.report import results
+from autograder.report.results import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "linear_classifiers.ipynb"

@@ -1,6 +1,6 @@
 """The grading engine on the corpus: mistakes, alternatives, hostile and odd submissions.
 
-Every grade goes through `autograder.engine.grade`, as on Gradescope. A grade takes
+Every grade goes through `autograder.grade.grade`, as on Gradescope. A grade takes
 about a second, so the module grades each notebook once, in two helper processes
 ("lanes") started by the `graded` fixture, while the tests read the results:
 
@@ -11,7 +11,7 @@ about a second, so the module grades each notebook once, in two helper processes
   user's process limit alone, before that lane starts.
 
 Known grader bugs are strict xfails: the cases with `bug` set. Every job is graded once:
-the speed checks decide by a wide margin (autograder/hidden/speed.py), so a speed check
+the speed checks decide by a wide margin (assignments/linear_classifiers/hidden/speed.py), so a speed check
 that fails a correct loss fails its test here. Only a case that itself hogs the machine
 (a busy loop beside its functions) lists the speed checks it perturbs in `flaky`.
 
@@ -38,10 +38,10 @@ from typing import Any
 
 import pytest
 
-from autograder.engine import Options, grade
-from autograder.hidden.speed import THRESHOLD
-from autograder.mistakes import LABELS
-from autograder.rubric import BY_TEST, ITEMS
+from assignments.linear_classifiers.hidden.speed import THRESHOLD
+from assignments.linear_classifiers.mistakes import LABELS
+from assignments.linear_classifiers.rubric import BY_TEST, ITEMS
+from autograder.grade import Options, grade
 from tests import notebooks
 from tests.corpus import (
     SPEED_TESTS,
@@ -125,7 +125,7 @@ def _warm_up(nice: int = 0) -> None:
     error): retried here, once per lane.
     """
     from autograder.errors import GraderError
-    from autograder.sandbox import Sandbox
+    from autograder.sandbox.client import Sandbox
 
     os.nice(nice)   # the slow lane: its workers spin or wait, the main lane's time things
     for attempt in range(5):
@@ -230,11 +230,11 @@ def _submission(job: Job, work: Path, results: Path, shared: Path) -> Path:
 
 def _speed_ratios(rounds: int = 5) -> list[float]:
     """loop / vectorized time of the reference's SVM loss, measured as check_faster does."""
-    from autograder.calls import Student
-    from autograder.extraction import extract, read_notebook, worker_source
-    from autograder.hidden.speed import measure
-    from autograder.reference import load_reference
-    from autograder.sandbox import Sandbox
+    from assignments.linear_classifiers.hidden.speed import measure
+    from autograder.checking.calls import Student
+    from autograder.checking.reference import load_reference
+    from autograder.intake.extraction import extract, read_notebook, worker_source
+    from autograder.sandbox.client import Sandbox
 
     ref = load_reference()
     source = worker_source(extract(read_notebook(notebooks.REFERENCE)))
@@ -298,7 +298,7 @@ def worker_python():
         yield os.environ.get(PYTHON_ENV)
         return
     if not WORKER_PYTHON.exists():
-        done = subprocess.run([sys.executable, "-m", "autograder.runtime", "provision",
+        done = subprocess.run([sys.executable, "-m", "autograder.sandbox.runtime", "provision",
                                str(WORKER_PYTHON.parent.parent)], cwd=ROOT,
                               capture_output=True, text=True, timeout=900, check=False)
         assert done.returncode == 0, f"could not provision the worker runtime:\n{done.stderr}"
@@ -379,7 +379,7 @@ def secrets() -> set[str]:
     """Lines that only the hidden tests and the reference's solutions hold: code lines,
     not messages (the feedback quotes the hidden tests' messages on purpose)."""
     lines = set()
-    for path in sorted((ROOT / "autograder" / "hidden").glob("*.py")):
+    for path in sorted((ROOT / "assignments" / "linear_classifiers" / "hidden").glob("*.py")):
         for line in path.read_text().splitlines():
             line = line.strip()
             if (len(line) >= 20 and not line.startswith(("#", "from ", "import "))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.calls import CodeFailed
-from autograder.feedback import Mismatch, every_case, expect_array, expect_number
+from autograder.checking.calls import CodeFailed
+from autograder.checking.feedback import Mismatch, every_case, expect_array, expect_number
 
 
 def fail(error: Mismatch):

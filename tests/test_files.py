@@ -1,4 +1,4 @@
-"""autograder/files.py: the grader's one atomic write."""
+"""autograder/report/files.py: the grader's one atomic write."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.files import write_atomic
+from autograder.report.files import write_atomic
 
 
 def test_text_is_utf8_and_bytes_are_kept(tmp_path: Path) -> None:

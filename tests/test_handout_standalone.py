@@ -139,7 +139,7 @@ def kit_env() -> dict[str, str]:
     that the unprivileged worker user may run)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if os.name == "posix" and os.geteuid() == 0 and "AUTOGRADER_WORKER_PYTHON" not in env:
-        from autograder.runtime import ensure_runtime
+        from autograder.sandbox.runtime import ensure_runtime
 
         env["AUTOGRADER_WORKER_PYTHON"] = str(ensure_runtime())
     return env

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import isolation, runtime
-from autograder.sandbox import Limits, Ready, Sandbox
+from autograder.sandbox import isolation, runtime
+from autograder.sandbox.client import Limits, Ready, Sandbox
 from autograder.worker.protocol import Unsupported
 
 ROOT = os.geteuid() == 0

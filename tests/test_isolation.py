@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import isolation, runtime
-from autograder.isolation import KillSpec, Limits, SandboxUser, plan_isolation
-from autograder.sandbox import Sandbox
+from autograder.sandbox import isolation, runtime
+from autograder.sandbox.client import Sandbox
+from autograder.sandbox.isolation import KillSpec, Limits, SandboxUser, plan_isolation
 
 ROOT = os.geteuid() == 0
 SECCOMP_ARCH = os.uname().machine in ("x86_64", "aarch64")

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import engine, layers, results, runtime
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder import grade as engine
 from autograder.errors import GraderError
-from autograder.rubric import ITEMS
-from autograder.sandbox import Sandbox
+from autograder.report import results
+from autograder.sandbox import layers, runtime
+from autograder.sandbox.client import Sandbox
 from autograder.worker import confine
 
 ROOT = os.geteuid() == 0

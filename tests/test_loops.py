@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.extraction import extract
-from autograder.loops import python_loops
+from autograder.checking.loops import python_loops
+from autograder.intake.extraction import extract
 
 
 def loops_of(*cells: str, function: str = "f") -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import mistakes
+from assignments.linear_classifiers import mistakes
 
 W = np.arange(6.0).reshape(3, 2) / 10
 DATA_GRAD = np.full((3, 2), 0.5)

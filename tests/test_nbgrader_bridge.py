@@ -15,10 +15,11 @@ import nbformat
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import nbgrader_bridge as bridge
-from autograder import results, runtime
-from autograder.results import Outcome
-from autograder.rubric import ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder.integrations import nbgrader as bridge
+from autograder.report import results
+from autograder.report.results import Outcome
+from autograder.sandbox import runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "solutions" / "linear_classifiers.ipynb"
@@ -69,7 +70,7 @@ def test_each_tests_cell_reports_its_own_score_first() -> None:
 
 def test_the_release_has_no_hidden_tests() -> None:
     text = RELEASE.read_text(encoding="utf-8")
-    assert "HIDDEN TESTS" not in text and "nbgrader_bridge" not in text
+    assert "HIDDEN TESTS" not in text and "integrations.nbgrader" not in text
     for grade_id, cell in check_cells(RELEASE).items():
         hidden = "".join(check_cells()[grade_id]["source"]).split("### END HIDDEN TESTS\n")
         assert "".join(cell["source"]) == hidden[1]
@@ -183,7 +184,7 @@ def feedback_filters() -> ModuleType:
 
 def test_feedback_drops_hidden_lines_from_sources_and_tracebacks() -> None:
     filters = feedback_filters()
-    source = ("### BEGIN HIDDEN TESTS\nfrom autograder.nbgrader_bridge import report_score\n"
+    source = ("### BEGIN HIDDEN TESTS\nfrom autograder.integrations.nbgrader import report_score\n"
               'report_score("rel_error")\n### END HIDDEN TESTS\nx = 1\ncheck(x)')
     quoted = ("\x1b[36mCell\x1b[39m In[8], line 6\n"
               '\x1b[32m      3\x1b[39m report_score(\x1b[33m"rel_error"\x1b[39m)\n'

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import nbgrader_bridge as bridge
-from autograder import runtime
-from autograder.engine import grade
-from autograder.rubric import ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder.grade import grade
+from autograder.integrations import nbgrader as bridge
+from autograder.sandbox import runtime
 from release import handout
 from tests import standalone
 
@@ -39,7 +39,7 @@ IS_ROOT = os.name == "posix" and os.geteuid() == 0
 ANSWER_CELLS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
                 "softmax_loss_vectorized", "eval_numerical_gradient", "grad_check_sparse",
                 "rel_error", "linear_classifier")
-HIDDEN_MARKS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "report_score", "nbgrader_bridge")
+HIDDEN_MARKS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "report_score", "integrations.nbgrader")
 
 # The wrong student's answers, in their own words: an SVM loss without regularization, a
 # correct vectorized SVM (whose visible check, a comparison with the wrong naive loss, fails),

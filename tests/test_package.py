@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import package
-from autograder.rubric import ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder.integrations.gradescope import package
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "linear_classifiers.ipynb"
@@ -51,7 +51,7 @@ def test_zip_holds_the_grader_and_nothing_for_students_to_see(archive: Path) -> 
     names = zipfile.ZipFile(archive).namelist()
     assert {"setup.sh", "run_autograder", "requirements-grader.txt"} <= set(names)
     assert "solutions/linear_classifiers.ipynb" in names
-    assert any(n.startswith("autograder/hidden/test_") for n in names)
+    assert any(n.startswith("assignments/linear_classifiers/hidden/test_") for n in names)
     assert not any(n.startswith(("assignment/", "tests/", "data/", ".venv")) or "__pycache__" in n
                    for n in names)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.reference import load_reference
+from autograder.checking.reference import load_reference
 
 ref = load_reference()
 

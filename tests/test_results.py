@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import results
-from autograder.engine import grade
-from autograder.results import Outcome
-from autograder.rubric import ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder.grade import grade
+from autograder.report import results
+from autograder.report.results import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())

@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from autograder.hidden import HIDDEN
-from autograder.rubric import ITEMS, TOTAL, VISIBILITY
+from assignments.linear_classifiers.hidden import HIDDEN
+from assignments.linear_classifiers.rubric import ITEMS, TOTAL, VISIBILITY
 
 ROOT = Path(__file__).resolve().parent.parent
 

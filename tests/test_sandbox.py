@@ -1,7 +1,7 @@
 """The sandbox handle: calls, errors, loading, state, restarts, both privilege modes.
 
 As root (CI, Gradescope) every test here runs the privileged path for real: the
-worker runs as the dedicated user with an interpreter from autograder.runtime.
+worker runs as the dedicated user with an interpreter from autograder.sandbox.runtime.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import runtime
 from autograder.errors import GraderError
-from autograder.sandbox import Limits, Sandbox
+from autograder.sandbox import runtime
+from autograder.sandbox.client import Limits, Sandbox
 from autograder.worker.protocol import Unsupported
 
 ROOT = os.geteuid() == 0
@@ -221,7 +221,7 @@ def test_unusable_interpreter_is_a_grader_error(tmp_path: Path) -> None:
             as sb:
         sb.start()
     if ROOT:
-        assert "autograder.runtime provision" in str(err.value)
+        assert "autograder.sandbox.runtime provision" in str(err.value)
 
 
 def test_interpreter_without_numpy_is_named(tmp_path: Path) -> None:
@@ -276,8 +276,8 @@ def test_privilege_drop_can_be_disabled(worker_python: str, tmp_path: Path) -> N
 UNPRIVILEGED_GRADER = textwrap.dedent('''
     import json, os, sys, time
     sys.path.insert(0, sys.argv[1])
-    from autograder import isolation
-    from autograder.sandbox import Limits, Sandbox
+    from autograder.sandbox import isolation
+    from autograder.sandbox.client import Limits, Sandbox
 
     SRC = """
     import os, time

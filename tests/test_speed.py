@@ -1,12 +1,12 @@
-"""The speed check's verdict logic (autograder/hidden/speed.py), on given timings: no
+"""The speed check's verdict logic (assignments/linear_classifiers/hidden/speed.py), on given timings: no
 timing happens here (the margins are measured by bench/speed_check.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from autograder.feedback import Mismatch
-from autograder.hidden import speed
+from assignments.linear_classifiers.hidden import speed
+from autograder.checking.feedback import Mismatch
 
 
 def test_per_call_subtracts_the_empty_request() -> None:

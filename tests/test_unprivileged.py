@@ -2,7 +2,7 @@
 
 Most TAs grade as themselves. As root (CI) these tests become `nobody` (uid 65534) and
 run the grader with a world-usable venv holding the grader's pins (built once, then
-reused: autograder.runtime.provision_grader), on a copy of the kit the user can read
+reused: autograder.sandbox.runtime.provision_grader), on a copy of the kit the user can read
 (the root grades of this session close the real one to other users). Without root they
 run as the current user, which is the same path.
 """
@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import results, runtime
-from autograder.rubric import ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
+from autograder.report import results
+from autograder.sandbox import runtime
 from tests import notebooks
 from tests.corpus import by_id, hostile
 
@@ -29,7 +30,7 @@ ROOT = os.geteuid() == 0
 KIT = Path(__file__).resolve().parents[1]
 GRADER_VENV = Path("/opt/lcgrader-grader")
 NOBODY = 65534
-COPIED = ("autograder", "tests", "solutions", "pyproject.toml")
+COPIED = ("autograder", "assignments", "tests", "solutions", "pyproject.toml")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from autograder.rubric import BY_TEST
+from assignments.linear_classifiers.rubric import BY_TEST
 
 # The answer cells of the notebook and the hidden tests that grade each.
 CELLS = {
@@ -69,7 +69,7 @@ class Case:
     bug: str = ""                 # a known grader bug makes this case fail: why
     # mistakes from real student code: the pattern of /work's research catalogue (see
     # tests/corpus/mistakes.py) this case stands for, the public forks it was seen in
-    # (owner/repo:path@commit), and the id (autograder/mistakes.py LABELS) the grader
+    # (owner/repo:path@commit), and the id (assignments/linear_classifiers/mistakes.py LABELS) the grader
     # should name for it in results.json, "" where it names none (a miss in the coverage).
     pattern: str = ""
     forks: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import textwrap
 
-from autograder.rubric import BY_TEST
+from assignments.linear_classifiers.rubric import BY_TEST
 from tests.corpus import SPEED_TESTS, Case
 
 
@@ -195,7 +195,7 @@ CASES = [
                         found.append(f.read().decode(errors="replace"))
                 except OSError:
                     pass
-            for module in ("autograder.hidden.cases", "autograder.reference"):
+            for module in ("assignments.linear_classifiers.hidden.cases", "autograder.checking.reference"):
                 try:
                     __import__(module)
                     found.append(f"imported {module}")
