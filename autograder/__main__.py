@@ -6,6 +6,9 @@
     build [--out FILE]            write Gradescope's autograder.zip (default dist/autograder.zip)
     grade-all SOURCE [--out DIR] [--strict]
                                   grade a Gradescope export, an nbgrader tree or a folder
+
+grade, demo and grade-all take --assignment NAME, a folder of assignments/ (default:
+assignments.DEFAULT).
 """
 
 from __future__ import annotations
@@ -15,38 +18,39 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import paths
+from autograder import paths, spec
 
 # Before numpy loads: the grader's products are tiny, and OpenBLAS's idle threads spinning
 # beside the worker cost a third of the CPU time of a batch (62.5 s -> 42.7 s for 100 here).
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from autograder.errors import SubmissionError
+from autograder.errors import GraderError, SubmissionError
 from autograder.grade import Options, grade
 from autograder.report import results
 
 ROOT = paths.KIT
-NOTEBOOK = "linear_classifiers.ipynb"
 STRICT_HELP = ("refuse to grade (every test marked a grader failure) when an isolation layer "
                "is missing on this machine")
 
 
-def _grade(path: Path, results_path: Path | None, strict: bool) -> int:
-    document = grade(path, results_path, Options(strict=strict))
+def _grade(path: Path, results_path: Path | None, strict: bool, assignment: str | None) -> int:
+    document = grade(path, results_path, Options(strict=strict,
+                                                 assignment=spec.load(assignment)))
     print(results.table(document))
     if document["output"]:
         print(document["output"])
     return 0
 
 
-def _grade_all(source: Path, out: Path, jobs: int, strict: bool) -> int:
+def _grade_all(source: Path, out: Path, jobs: int, strict: bool, assignment: str | None
+               ) -> int:
     from autograder.batch import (
         pool as batch,  # its pool machinery is no part of a single grade's start
     )
 
     try:
-        rows = batch.grade_all(source, out, jobs, strict=strict)
+        rows = batch.grade_all(source, out, jobs, strict=strict, assignment=assignment)
     except SubmissionError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -55,11 +59,12 @@ def _grade_all(source: Path, out: Path, jobs: int, strict: bool) -> int:
     return 0
 
 
-def _demo() -> int:
-    for label, folder in (("reference solution", "solutions"), ("blank student notebook",
-                                                                "assignment")):
-        print(f"\n== {label}: {folder}/{NOTEBOOK}")
-        document = grade(ROOT / folder / NOTEBOOK, None)
+def _demo(assignment: str | None) -> int:
+    chosen = spec.load(assignment)
+    for label, path in (("reference solution", chosen.reference),
+                        ("blank student notebook", chosen.release)):
+        print(f"\n== {label}: {path.relative_to(ROOT)}")
+        document = grade(path, None, Options(assignment=chosen))
         print(results.table(document))
         print(f"graded in {document['execution_time']:.2f} s")
     return 0
@@ -73,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     grade_cmd.add_argument("path", type=Path, help="a notebook, a folder or a zip")
     grade_cmd.add_argument("--results", type=Path, help="where to write results.json")
     grade_cmd.add_argument("--strict", action="store_true", help=STRICT_HELP)
-    commands.add_parser("demo", help="grade the reference and the blank notebook")
+    demo_cmd = commands.add_parser("demo", help="grade the reference and the blank notebook")
     build_cmd = commands.add_parser("build", help="write Gradescope's autograder.zip")
     build_cmd.add_argument("--out", type=Path, default=ROOT / "dist" / "autograder.zip")
     batch_cmd = commands.add_parser("grade-all", help="grade a whole class")
@@ -81,17 +86,28 @@ def main(argv: list[str] | None = None) -> int:
     batch_cmd.add_argument("--out", type=Path, default=Path("graded"))
     batch_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     batch_cmd.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    for command in (grade_cmd, demo_cmd, batch_cmd):
+        command.add_argument("--assignment", help="a folder of assignments/ (default: "
+                             f"{spec.default_name()})")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except GraderError as problem:   # before any grade: the kit is set up wrong
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "grade-all":
-        return _grade_all(args.source, args.out, args.jobs, args.strict)
+        return _grade_all(args.source, args.out, args.jobs, args.strict, args.assignment)
     if args.command == "grade":
-        return _grade(args.path, args.results, args.strict)
+        return _grade(args.path, args.results, args.strict, args.assignment)
     if args.command == "build":
         from autograder.integrations.gradescope import package
 
         print(f"wrote {package.build(args.out)}")
         return 0
-    return _demo()
+    return _demo(args.assignment)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """Grade one submission: the stages in order, and always a results.json at the end.
 
-submission -> extraction -> isolated worker -> hidden tests -> results. The
-results file is written last, after every process of the worker is dead, so
-nothing the student's code started can touch it afterwards.
+submission -> extraction -> isolated worker -> hidden tests -> results. STAGES
+declares the order; each stage reads and fills one `Run`. The results file is
+written last, after every process of the worker is dead, so nothing the student's
+code started can touch it afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -16,20 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assignments.linear_classifiers.hidden import HIDDEN
-from assignments.linear_classifiers.rubric import ITEMS
-from autograder import paths
+from autograder import paths, spec
 from autograder.checking.calls import Student
 from autograder.errors import GraderError, SubmissionError
-from autograder.intake.extraction import extract, worker_source
-from autograder.intake.submission import locate
+from autograder.intake.extraction import Extraction, extract, worker_source
+from autograder.intake.submission import Found, locate
 from autograder.report import results
 from autograder.report.results import REGRADED, Outcome
 from autograder.sandbox.client import Ready, Sandbox
 from autograder.sandbox.isolation import DEFAULT_USER
-
-# What the worker's user must not be able to read: the tests, the reference, this code.
-PROTECTED = (HIDDEN, paths.KIT / "solutions", paths.ENGINE)
+from autograder.spec import Assignment
 
 
 @dataclass
@@ -37,7 +35,9 @@ class Options:
     call_timeout: float = 10.0
     # Loading runs only definitions (extraction.py), never experiments: seconds are plenty.
     load_timeout: float = 10.0
-    protected: tuple[Path, ...] = PROTECTED
+    # None: assignments.DEFAULT.
+    assignment: Assignment | None = None
+    # Besides the assignment's folder, its reference and the engine (Run.protected).
     extra_protected: list[Path] = field(default_factory=list)
     python: str | None = None
     # One uid per concurrently graded submission: processes of one uid may signal and
@@ -55,46 +55,132 @@ def grade(submission: Path, results_path: Path | None, options: Options | None =
           ) -> dict[str, Any]:
     """Grade `submission` (notebook, folder or zip); write and return results.json's content."""
     options = options or Options()
+    assignment = options.assignment or spec.load()
     start = time.perf_counter()
     try:
-        outcomes, notes = _grade(submission, options)
+        outcomes, notes = _grade(submission, options, assignment)
     except SubmissionError as problem:
-        outcomes, notes = _all_failed(str(problem), grader_error=False), [str(problem)]
+        outcomes = _all_failed(assignment, str(problem), grader_error=False)
+        notes = [str(problem)]
     except GraderError as problem:
         print(f"grader error: {problem}", file=sys.stderr)
-        outcomes, notes = _grader_failed(str(problem)), []
+        outcomes, notes = _grader_failed(assignment, str(problem)), []
     except Exception as problem:  # noqa: BLE001 - a grader bug: still a results.json
         traceback.print_exc(file=sys.stderr)
-        outcomes, notes = _grader_failed(f"{type(problem).__name__} in the grader"), []
-    document = results.build(outcomes, summary=_summary(outcomes, notes),
+        outcomes = _grader_failed(assignment, f"{type(problem).__name__} in the grader")
+        notes = []
+    document = results.build(assignment, outcomes, summary=_summary(outcomes, notes),
                              seconds=time.perf_counter() - start)
     if results_path is not None:
         results.write(results_path, document)
     return document
 
 
-def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list[str]]:
-    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
-        found = locate(submission, Path(scratch))
-        extraction = extract(found.notebook)
-        # Not the results folder: it may be shared (/tmp), and results.json is written
-        # only after every process of the worker is dead.
-        protected = [*options.protected, *options.extra_protected]
-        _restrict(protected)
-        with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
-                     load_timeout=options.load_timeout,
-                     protected=protected, python=options.python,
-                     user_name=options.user_name, strict=options.strict,
-                     writable=options.writable, confined=options.confined) as sandbox:
-            sandbox.launch()
-            # Imported only now: pytest's import and start (~0.2 s) overlap the worker's
-            # start on the second core; the first call waits until the submission is loaded.
-            from autograder.checking.runner import Grading, run_hidden_tests
+@dataclass
+class Run:
+    """One grade in progress: what each stage needs, filled in as the stages go."""
 
-            outcomes = run_hidden_tests(Grading(Student(sandbox), extraction))
-            load_notes = _load_notes(sandbox, sandbox.start())
-            _log_isolation(sandbox)
-    return outcomes, [*found.notes, *extraction.notes, *load_notes]
+    submission: Path
+    scratch: Path
+    options: Options
+    assignment: Assignment
+    stack: contextlib.ExitStack
+    found: Found | None = None
+    extraction: Extraction | None = None
+    sandbox: Sandbox | None = None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def protected(self) -> list[Path]:
+        """What the worker's user must not read: the tests, the reference, the engine.
+        Not the results folder: it may be shared (/tmp), and results.json is written only
+        after every process of the worker is dead."""
+        return [self.assignment.folder, self.assignment.reference.parent, paths.ENGINE,
+                *self.options.extra_protected]
+
+
+def find_notebook(run: Run) -> None:
+    run.found = locate(run.submission, run.scratch, run.assignment)
+    run.notes += run.found.notes
+
+
+def extract_definitions(run: Run) -> None:
+    run.extraction = extract(run.found.notebook)
+    run.notes += run.extraction.notes
+
+
+def close_grader_folders(run: Run) -> None:
+    """As root, close the grader's folders to other users, so to the worker's user.
+
+    A folder without the others' read and search bits hides everything below it.
+    Without root the worker runs as our own user and `Sandbox` warns instead.
+    """
+    if os.geteuid() != 0:
+        return
+    for path in run.protected:
+        if path.is_dir():
+            path.chmod(path.stat().st_mode & ~0o077)
+
+
+def start_worker(run: Run) -> None:
+    options = run.options
+    run.sandbox = run.stack.enter_context(Sandbox(
+        worker_source(run.extraction), call_timeout=options.call_timeout,
+        load_timeout=options.load_timeout, protected=run.protected, python=options.python,
+        user_name=options.user_name, strict=options.strict, writable=options.writable,
+        confined=options.confined))
+    run.sandbox.launch()
+
+
+def run_hidden_tests(run: Run) -> None:
+    # Imported only now: pytest's import and start (~0.2 s) overlap the worker's start on
+    # the second core; the first call waits until the submission is loaded.
+    from autograder.checking import runner
+
+    grading = runner.Grading(Student(run.sandbox), run.extraction, run.assignment)
+    run.outcomes = runner.run_hidden_tests(grading)
+
+
+def report_load_failures(run: Run) -> None:
+    run.notes += _load_notes(run.sandbox, run.sandbox.start())
+
+
+def log_isolation(run: Run) -> None:
+    """For the TA running the grader: which layers held, and what did not."""
+    print(f"isolation: {', '.join(run.sandbox.layers) or 'none'}", file=sys.stderr)
+    for warning in run.sandbox.warnings:
+        print(f"isolation warning: {warning}", file=sys.stderr)
+
+
+STAGES = [
+    # Which notebook of a zip or folder to grade; a SubmissionError here scores 0 with
+    # the reason, before anything runs.
+    find_notebook,
+    # Only definitions leave the notebook (no experiments, no magics): parsed here, in the
+    # grader, so a syntax error is reported per cell and never reaches the worker.
+    extract_definitions,
+    # Before the worker starts: its user must find the tests and the reference closed.
+    close_grader_folders,
+    # Before pytest is imported (run_hidden_tests), so the two start-ups overlap.
+    start_worker,
+    # Every test asks the worker through `Student`; the reference stays in this process.
+    run_hidden_tests,
+    # After the tests: the worker has long finished loading, so this never waits.
+    report_load_failures,
+    log_isolation,
+]
+
+
+def _grade(submission: Path, options: Options, assignment: Assignment
+           ) -> tuple[dict[str, Outcome], list[str]]:
+    with tempfile.TemporaryDirectory(prefix="grade-") as scratch, \
+            contextlib.ExitStack() as stack:
+        run = Run(submission, Path(scratch), options, assignment, stack)
+        for stage in STAGES:
+            stage(run)
+    # Here the sandbox is closed: every process of the worker is dead.
+    return run.outcomes, run.notes
 
 
 def _load_notes(sandbox: Sandbox, ready: Ready) -> list[str]:
@@ -108,33 +194,15 @@ def _load_notes(sandbox: Sandbox, ready: Ready) -> list[str]:
             if isinstance(f, str)]
 
 
-def _restrict(paths: list[Path]) -> None:
-    """As root, close the grader's folders to other users, so to the worker's user.
-
-    A folder without the others' read and search bits hides everything below it.
-    Without root the worker runs as our own user and `Sandbox` warns instead.
-    """
-    if os.geteuid() != 0:
-        return
-    for path in paths:
-        if path.is_dir():
-            path.chmod(path.stat().st_mode & ~0o077)
-
-
-def _log_isolation(sandbox: Sandbox) -> None:
-    """For the TA running the grader: which layers held, and what did not."""
-    print(f"isolation: {', '.join(sandbox.layers) or 'none'}", file=sys.stderr)
-    for warning in sandbox.warnings:
-        print(f"isolation warning: {warning}", file=sys.stderr)
-
-
-def _grader_failed(problem: str) -> dict[str, Outcome]:
+def _grader_failed(assignment: Assignment, problem: str) -> dict[str, Outcome]:
     """Every test the grader's failure, told as such (the details go to the TA's log)."""
-    return _all_failed(f"The grader failed ({problem}): {REGRADED}.", grader_error=True)
+    return _all_failed(assignment, f"The grader failed ({problem}): {REGRADED}.",
+                       grader_error=True)
 
 
-def _all_failed(message: str, *, grader_error: bool) -> dict[str, Outcome]:
-    return {item.test: Outcome(False, message, grader_error, 0.0) for item in ITEMS}
+def _all_failed(assignment: Assignment, message: str, *, grader_error: bool
+                ) -> dict[str, Outcome]:
+    return {item.test: Outcome(False, message, grader_error, 0.0) for item in assignment.items}
 
 
 def _summary(outcomes: dict[str, Outcome], notes: list[str]) -> str:

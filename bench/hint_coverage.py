@@ -47,9 +47,9 @@ OLD_WORDS = {
 
 def named(results: dict, case) -> bool:
     tests = {t for cell in {case.cell, *case.depends} for t in CELLS[cell]}
-    from assignments.linear_classifiers.rubric import BY_TEST
+    from assignments.linear_classifiers import ASSIGNMENT
 
-    titles = {BY_TEST[t].title for t in tests if t in BY_TEST}
+    titles = {ASSIGNMENT.by_test[t].title for t in tests if t in ASSIGNMENT.by_test}
     failing = [t for t in results["tests"] if t["status"] != "passed" and t["name"] in titles]
     if any("extra_data" in t and "mistakes" in t["extra_data"] for t in results["tests"]):
         return any(case.mistake in t["extra_data"]["mistakes"] for t in failing)

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from assignments.linear_classifiers import ASSIGNMENT
 from assignments.linear_classifiers.rubric import ITEMS
-from autograder.batch.pool import Person, entries, grade_all, write_gradebook
+from autograder.batch.discovery import Person, entries
+from autograder.batch.gradebook import write_gradebook
+from autograder.batch.pool import grade_all
 from autograder.report import results
 from autograder.report.results import Outcome
 
@@ -116,9 +119,9 @@ def test_gradebook_names_grader_failures_from_extra_data(tmp_path: Path) -> None
     outcomes = {item.test: Outcome(False, "The grader failed", False, 0.0) for item in ITEMS}
     lost = ITEMS[0].test
     outcomes[lost] = Outcome(False, "anything", True, 0.0)
-    document = results.build(outcomes, summary="", seconds=0.0)
+    document = results.build(ASSIGNMENT, outcomes, summary="", seconds=0.0)
     write_gradebook(tmp_path / "g.csv", [{"key": "k", "identity": "i", "people": (Person("i"),),
-                                          "document": document}])
+                                          "document": document}], ASSIGNMENT)
     with (tmp_path / "g.csv").open() as f:
         row = next(csv.DictReader(f))
     assert row["grading_errors"] == ITEMS[0].title

@@ -38,9 +38,9 @@ from typing import Any
 
 import pytest
 
+from assignments.linear_classifiers import ASSIGNMENT
 from assignments.linear_classifiers.hidden.speed import THRESHOLD
-from assignments.linear_classifiers.mistakes import LABELS
-from assignments.linear_classifiers.rubric import BY_TEST, ITEMS
+from assignments.linear_classifiers.rubric import ITEMS
 from autograder.grade import Options, grade
 from tests import notebooks
 from tests.corpus import (
@@ -409,7 +409,7 @@ def check_document(document: dict) -> None:
         assert test["score"] == (item.points if test["status"] == "passed" else 0)
         assert isinstance(test["output"], str) and test["output"].strip()
         # Machine-readable for the class report: every mistake id is a known one.
-        assert set(test["extra_data"]["mistakes"]) <= LABELS.keys(), test["extra_data"]
+        assert set(test["extra_data"]["mistakes"]) <= ASSIGNMENT.labels.keys(), test["extra_data"]
     assert document["score"] == pytest.approx(sum(t["score"] for t in tests))
     assert isinstance(document["output"], str)
 
@@ -452,7 +452,7 @@ def test_corpus_is_well_formed() -> None:
             assert all(case.hint_for(test)), f"{case.id}: no hint for {test}"
     for case in MISTAKES:
         assert bool(case.pattern) == bool(case.forks), f"{case.id}: a pattern needs its forks"
-        assert not case.mistake or case.mistake in LABELS, case.id
+        assert not case.mistake or case.mistake in ASSIGNMENT.labels, case.id
     for case in ALTERNATIVES:
         assert not case.fails and case.cell is not None, case.id
     for case in HOSTILE:
@@ -594,7 +594,7 @@ def test_speed_check_has_a_margin(graded) -> None:
 def test_case_ids_name_their_jobs() -> None:
     assert set(JOB_OF) == set(CASES)
     assert all(key in JOBS for key in JOB_OF.values())
-    assert BY_TEST.keys() >= SPEED_TESTS
+    assert ASSIGNMENT.by_test.keys() >= SPEED_TESTS
 
 
 # ---------------------------------------------------------------- behaviour unchanged

@@ -93,7 +93,7 @@ def test_a_magic_inside_a_function_becomes_pass() -> None:
 def test_ipython_is_imported_only_for_cells_with_magics() -> None:
     """Its import costs about 0.14 s a grade: the reference has no magics, so no import."""
     code = ("import sys; from autograder.intake.extraction import extract, read_notebook; "
-            "from autograder.checking.reference import SOLUTIONS; extract(read_notebook(SOLUTIONS)); "
+            "from autograder import spec; extract(read_notebook(spec.load().reference)); "
             "print('IPython' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).resolve().parent.parent)

@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
+from assignments.linear_classifiers import ASSIGNMENT
 from assignments.linear_classifiers.rubric import ITEMS
 from autograder.integrations import nbgrader as bridge
 from autograder.report import results
@@ -38,7 +39,7 @@ def document(failed: set[str]) -> dict:
     """A results.json in which the tests named in `failed` failed."""
     outcomes = {item.test: Outcome(item.test not in failed, f"message of {item.test}", False, 0.0)
                 for item in ITEMS}
-    return results.build(outcomes, summary="", seconds=0.0)
+    return results.build(ASSIGNMENT, outcomes, summary="", seconds=0.0)
 
 
 @pytest.fixture(autouse=True)

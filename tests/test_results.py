@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from assignments.linear_classifiers import ASSIGNMENT
 from assignments.linear_classifiers.rubric import ITEMS
 from autograder.grade import grade
 from autograder.report import results
@@ -23,21 +24,21 @@ def outcomes(passed: bool) -> dict[str, Outcome]:
 
 @pytest.mark.parametrize("passed", [True, False])
 def test_built_documents_validate(passed: bool) -> None:
-    document = results.build(outcomes(passed), summary="s", seconds=1.5)
+    document = results.build(ASSIGNMENT, outcomes(passed), summary="s", seconds=1.5)
     jsonschema.validate(document, SCHEMA)
     assert document["score"] == (100 if passed else 0)
     assert [t["number"] for t in document["tests"]] == [str(i) for i in range(1, len(ITEMS) + 1)]
 
 
 def test_missing_outcome_is_a_failed_test_not_a_missing_one() -> None:
-    document = results.build({}, summary="", seconds=0.0)
+    document = results.build(ASSIGNMENT, {}, summary="", seconds=0.0)
     assert len(document["tests"]) == len(ITEMS)
     assert all(t["status"] == "failed" and "grader failed" in t["output"]
                for t in document["tests"])
 
 
 def test_hidden_visibility_is_not_the_default() -> None:
-    document = results.build(outcomes(True), summary="", seconds=0.0)
+    document = results.build(ASSIGNMENT, outcomes(True), summary="", seconds=0.0)
     assert {t["visibility"] for t in document["tests"]} == {"visible"}
     assert document["stdout_visibility"] == "hidden"
 
@@ -53,7 +54,7 @@ def test_real_grades_validate_and_are_written(tmp_path: Path, submission: str) -
 
 
 def test_table_lists_every_test_and_the_total() -> None:
-    text = results.table(results.build(outcomes(True), summary="", seconds=0.0))
+    text = results.table(results.build(ASSIGNMENT, outcomes(True), summary="", seconds=0.0))
     assert text.count("ok  ") == len(ITEMS) and text.rstrip().endswith("100 / 100  total")
 
 
@@ -61,6 +62,6 @@ def test_grader_error_is_machine_readable_per_test() -> None:
     mixed = outcomes(True)
     first = ITEMS[0].test
     mixed[first] = Outcome(False, "x", True, 0.0)
-    tests = results.build(mixed, summary="", seconds=0.0)["tests"]
+    tests = results.build(ASSIGNMENT, mixed, summary="", seconds=0.0)["tests"]
     assert [t["extra_data"]["grader_error"] for t in tests[:2]] == [True, False]
     assert [results.is_grader_error(t) for t in tests[:2]] == [True, False]

@@ -7,8 +7,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from assignments.linear_classifiers import ASSIGNMENT
 from assignments.linear_classifiers.hidden import HIDDEN
-from assignments.linear_classifiers.rubric import ITEMS, TOTAL, VISIBILITY
+from assignments.linear_classifiers.rubric import ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ def test_every_hidden_test_has_exactly_one_rubric_item() -> None:
 
 
 def test_points_total_100() -> None:
-    assert TOTAL == 100 and all(item.points > 0 for item in ITEMS)
+    assert ASSIGNMENT.total == 100 and all(item.points > 0 for item in ITEMS)
 
 
 def test_every_hidden_test_says_what_it_checks() -> None:
@@ -51,4 +52,4 @@ def test_notebook_points_match_the_rubric() -> None:
 
 def test_default_visibility_keeps_the_total_visible() -> None:
     # Gradescope hides the total score whenever any test is "hidden".
-    assert VISIBILITY in {"visible", "after_published", "after_due_date"}
+    assert ASSIGNMENT.visibility in {"visible", "after_published", "after_due_date"}

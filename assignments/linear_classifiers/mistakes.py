@@ -14,10 +14,9 @@ from autograder.checking.feedback import Candidate, close
 
 Candidates = list[Candidate]
 
-# Every known mistake: its id, and what an instructor reads in the class report.
+# Every mistake of this homework the feedback may name: its id, and what an instructor reads
+# in the class report (autograder/spec.py adds the generic ones: unfinished, syntax_error, ...).
 LABELS = {
-    "unfinished": "function left unfinished (stub, pass, zeros or NotImplementedError)",
-    "syntax_error": "cell skipped for a syntax error (Python 2 print, mixed tabs and spaces)",
     "transposed": "result transposed",
     "no_reg": "regularization term missing",
     "no_reg_grad": "regularization gradient missing",
@@ -56,7 +55,6 @@ LABELS = {
     "predict_axis": "argmax over the wrong axis (or none)",
     "predict_dtype": "predict returns floats or scores, not integer labels",
     "no_return": "returns None (the return statement is missing)",
-    "python2": "Python 2 code (xrange, print statement)",
     "grad_not_computed": "gradient left at zeros while the loss is computed",
     "no_update": "SGD step missing: W never changes",
     "svm_correct_score_row": "SVM true-class score not indexed by the label (loss C - 1 for any W)",

@@ -1,28 +1,12 @@
-"""The one place for test weights and visibility: the course policy.
+"""The rubric: every hidden test by name, with the function it grades and its points.
 
-Every hidden test is listed here by name with its points (they add up to 100) and
-the function it grades. A kit test checks that this table and the hidden tests agree.
+The points add up to 100; a kit test checks that this table and the hidden tests agree.
+Visibility (every test shown to students at once) is set in __init__.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-# Gradescope: "visible" shows a test at once; "after_published" only once grades are
-# published; "hidden" never, and then Gradescope also hides the total score from the
-# student. Visible by default: students see every test's name, score and feedback.
-VISIBILITY = "visible"
-# The student code's own printing is noise in the feedback and may echo hidden inputs.
-STDOUT_VISIBILITY = "hidden"
-
-
-@dataclass(frozen=True)
-class Item:
-    test: str        # the hidden test function's name
-    function: str    # what it grades, as the student named it
-    points: float
-    title: str       # what the student reads on Gradescope
-
+from autograder.spec import Item
 
 ITEMS = (
     Item("test_svm_naive_loss", "svm_loss_naive", 8, "SVM loss (naive): loss value"),
@@ -71,6 +55,3 @@ ITEMS = (
     Item("test_train_converges", "LinearClassifier.train", 2, "SGD: learns an easy problem"),
     Item("test_predict", "LinearClassifier.predict", 4, "predict: labels of shape (N,)"),
 )
-
-BY_TEST = {item.test: item for item in ITEMS}
-TOTAL = sum(item.points for item in ITEMS)

@@ -1,8 +1,9 @@
 """What to teach again: a class's known mistakes and each test's pass rate.
 
 Reads only the results documents of a batch (each test's status and its
-machine-readable `extra_data`: `mistakes`, ids of assignments/linear_classifiers/mistakes.py's LABELS,
-and `grader_error`), never the feedback's wording. Writes, in the batch's folder:
+machine-readable `extra_data`: `mistakes`, ids of the assignment's mistakes
+(Assignment.labels), and `grader_error`), never the feedback's wording. Writes, in the
+batch's folder:
     summary.txt         the scores, the most failed tests, the known mistakes, pass rates
     class_report.csv    one row per test (pass rate) and per known mistake (submissions)
     class_report.png    the score histogram, bars per test and per mistake
@@ -18,11 +19,11 @@ import html
 import io
 import statistics
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assignments.linear_classifiers.mistakes import LABELS
 from autograder.report.files import write_atomic
 
 NAME = "class_report"
@@ -35,13 +36,17 @@ class Report:
     passed: dict[str, int]               # title -> submissions that passed it
     graded: dict[str, int]               # title -> submissions graded on it (no grader error)
     mistakes: Counter[str]               # mistake id -> submissions that show it
+    labels: Mapping[str, str]            # mistake id -> what the instructor reads
 
     def rate(self, test: str) -> float:
         return self.passed[test] / self.graded[test] if self.graded[test] else 0.0
 
+    def label(self, mistake: str) -> str:
+        return self.labels.get(mistake, mistake)
 
-def build(documents: list[dict[str, Any]]) -> Report:
-    """The class's figures from its results.json documents."""
+
+def build(documents: list[dict[str, Any]], labels: Mapping[str, str]) -> Report:
+    """The class's figures from its results.json documents; `labels`: Assignment.labels."""
     tests = [t["name"] for t in documents[0]["tests"]] if documents else []
     passed, graded, mistakes = Counter(), Counter(), Counter()
     for document in documents:
@@ -52,11 +57,8 @@ def build(documents: list[dict[str, Any]]) -> Report:
                 passed[test["name"]] += test["status"] == "passed"
         mistakes.update({m for t in document["tests"]
                          for m in (t.get("extra_data") or {}).get("mistakes", [])})
-    return Report([d["score"] for d in documents], tests, dict(passed), dict(graded), mistakes)
-
-
-def label(mistake: str) -> str:
-    return LABELS.get(mistake, mistake)
+    return Report([d["score"] for d in documents], tests, dict(passed), dict(graded), mistakes,
+                  labels)
 
 
 def summary(report: Report) -> str:
@@ -68,7 +70,7 @@ def summary(report: Report) -> str:
     lines += [f"  {report.graded[t] - report.passed[t]:4d}  {t}" for t in failed
               if report.passed[t] < report.graded[t]]
     lines += ["", "Known mistakes across the class:"]
-    lines += [f"  {count:4d} submission{'s' if count != 1 else ''}: {label(m)}"
+    lines += [f"  {count:4d} submission{'s' if count != 1 else ''}: {report.label(m)}"
               for m, count in report.mistakes.most_common()] or ["  none"]
     lines += ["", "Pass rate per test:"]
     lines += [f"  {report.rate(t):6.0%}  {t}" for t in report.tests]
@@ -85,7 +87,7 @@ def table(report: Report) -> str:
                          f"{report.rate(test):.3f}"])
     n = len(report.scores)
     for mistake, count in report.mistakes.most_common():
-        writer.writerow(["mistake", label(mistake), count, n, f"{count / n:.3f}"])
+        writer.writerow(["mistake", report.label(mistake), count, n, f"{count / n:.3f}"])
     return buffer.getvalue()
 
 
@@ -110,7 +112,7 @@ def figure(report: Report) -> bytes:
     tests.xaxis.set_major_formatter(PercentFormatter(1.0))
     tests.set(xlim=(0, 1), title="pass rate per test")
     tests.tick_params(axis="y", labelsize=7)
-    known.barh([label(m) for m, _ in mistakes][::-1], [c for _, c in mistakes][::-1],
+    known.barh([report.label(m) for m, _ in mistakes][::-1], [c for _, c in mistakes][::-1],
                color="tab:red")
     known.xaxis.set_major_locator(MaxNLocator(integer=True))
     known.set(xlabel="submissions", title="known mistakes")
@@ -127,7 +129,7 @@ def page(report: Report, png: bytes) -> str:
     rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{report.passed[t]} / "
                    f"{report.graded[t]}</td><td>{report.rate(t):.0%}</td></tr>"
                    for t in report.tests)
-    known = "".join(f"<tr><td>{html.escape(label(m))}</td><td>{c}</td></tr>"
+    known = "".join(f"<tr><td>{html.escape(report.label(m))}</td><td>{c}</td></tr>"
                     for m, c in report.mistakes.most_common()) or "<tr><td>none</td></tr>"
     image = base64.b64encode(png).decode("ascii")
     return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>Class report</title>"
@@ -140,9 +142,9 @@ def page(report: Report, png: bytes) -> str:
             f"<th>rate</th></tr>{rows}</table></body></html>\n")
 
 
-def write(out: Path, documents: list[dict[str, Any]]) -> Report:
+def write(out: Path, documents: list[dict[str, Any]], labels: Mapping[str, str]) -> Report:
     """Write summary.txt and the class report's CSV, PNG and HTML into `out`."""
-    report = build(documents)
+    report = build(documents, labels)
     png = figure(report)
     write_atomic(out / "summary.txt", summary(report))
     write_atomic(out / f"{NAME}.csv", table(report))

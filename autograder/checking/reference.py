@@ -1,4 +1,4 @@
-"""The one place the reference solution comes from: the solutions notebook.
+"""The one place the reference solution comes from: the assignment's solutions notebook.
 
 The grader loads the reference's definitions into its own, trusted process, with
 the same extraction that it applies to submissions. Nothing of it is ever sent to
@@ -11,22 +11,24 @@ import types
 from functools import cache
 from pathlib import Path
 
-from autograder import paths
+from autograder import spec
 from autograder.errors import GraderError
 from autograder.intake.extraction import extract, read_notebook
+from autograder.spec import Assignment
 
-SOLUTIONS = paths.KIT / "solutions" / "linear_classifiers.ipynb"
-GRADED = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
-          "softmax_loss_vectorized", "eval_numerical_gradient", "grad_check_sparse",
-          "rel_error", "LinearClassifier", "LinearSVM", "Softmax")
+
+def load_reference(assignment: Assignment | None = None) -> types.ModuleType:
+    """The reference of `assignment` (default: assignments.DEFAULT), loaded once."""
+    assignment = assignment or spec.load()
+    return _load(assignment.reference, assignment.defined)
 
 
 @cache
-def load_reference(path: Path = SOLUTIONS) -> types.ModuleType:
+def _load(path: Path, names: tuple[str, ...]) -> types.ModuleType:
     """Execute the reference notebook's definitions; fail loudly if one is missing.
 
     Statements that need the notebook's environment (its data and plotting imports)
-    may fail here without harm; the graded names must all be defined.
+    may fail here without harm; the graded `names` must all be defined.
     """
     module = types.ModuleType("reference")
     for chunk in extract(read_notebook(path)).chunks:
@@ -36,7 +38,7 @@ def load_reference(path: Path = SOLUTIONS) -> types.ModuleType:
             exec(code, module.__dict__)  # noqa: S102 -- trusted: our own reference notebook
         except ImportError:
             continue
-    missing = [name for name in GRADED if not hasattr(module, name)]
+    missing = [name for name in names if not hasattr(module, name)]
     if missing:
         raise GraderError(f"the reference notebook {path} does not define {', '.join(missing)}")
     return module

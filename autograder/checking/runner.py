@@ -13,25 +13,25 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from assignments.linear_classifiers.hidden import HIDDEN
 from autograder.checking.calls import Student
 from autograder.checking.feedback import Mismatch
 from autograder.intake.extraction import Extraction
 from autograder.report.results import REGRADED, Outcome
+from autograder.spec import Assignment
 
 _AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
 @dataclass(frozen=True)
 class Grading:
-    """What the hidden tests' fixtures hand out (see hidden/conftest.py)."""
+    """What the hidden tests' fixtures hand out (see fixtures.py)."""
 
     student: Student
     extraction: Extraction
+    assignment: Assignment
 
 
 GRADING = pytest.StashKey[Grading]()
@@ -67,8 +67,11 @@ def _outcome(item: pytest.Item, call: pytest.CallInfo, seconds: float) -> Outcom
                    f"({type(error).__name__}).", True, seconds)
 
 
-def run_hidden_tests(grading: Grading, tests: Path = HIDDEN) -> dict[str, Outcome]:
-    """Run every hidden test once; returns {test function name: Outcome}."""
+def run_hidden_tests(grading: Grading) -> dict[str, Outcome]:
+    """Run every hidden test of the assignment once; returns {test function name: Outcome}."""
+    from autograder.checking import fixtures
+
+    tests = grading.assignment.hidden
     collector = _Collector(grading)
     grading.student.why_missing = grading.extraction.why_missing
     # The tests raise Mismatch, never bare asserts: no assertion rewriting (0.04 s of parsing).
@@ -83,7 +86,7 @@ def run_hidden_tests(grading: Grading, tests: Path = HIDDEN) -> dict[str, Outcom
     os.environ[_AUTOLOAD] = "1"
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            pytest.main(args, plugins=[collector])
+            pytest.main(args, plugins=[collector, fixtures])
     finally:
         if autoload is None:
             del os.environ[_AUTOLOAD]

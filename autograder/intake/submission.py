@@ -1,8 +1,8 @@
 """Find the student's notebook in what they handed in: a notebook, a folder or a zip.
 
 Students upload "linear_classifiers (1).ipynb", several notebooks, or a zip of
-their folder. The notebook to grade is the one holding the most of this
-assignment's graded cells (by nbgrader grade_id), whatever its name.
+their folder. The notebook to grade is the one holding the most of the
+assignment's answer cells (by nbgrader grade_id), whatever its name.
 """
 
 from __future__ import annotations
@@ -13,11 +13,8 @@ from pathlib import Path
 
 from autograder.errors import SubmissionError
 from autograder.intake.extraction import grade_id, read_notebook
+from autograder.spec import Assignment
 
-ANSWER_IDS = frozenset({"svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
-                        "softmax_loss_vectorized", "eval_numerical_gradient",
-                        "grad_check_sparse", "rel_error", "linear_classifier"})
-EXPECTED_NAME = "linear_classifiers.ipynb"
 MAX_UNZIPPED = 200 * 2**20   # a zip bomb must not fill the grader's disk
 MAX_NOTEBOOKS = 50
 
@@ -29,7 +26,7 @@ class Found:
     notes: tuple[str, ...]   # what the student should know about the choice
 
 
-def locate(path: Path, scratch: Path) -> Found:
+def locate(path: Path, scratch: Path, assignment: Assignment) -> Found:
     """Pick the notebook to grade; `scratch` receives the contents of a zip."""
     if not path.exists():
         raise SubmissionError(f"Nothing was submitted at {path}.")
@@ -38,8 +35,8 @@ def locate(path: Path, scratch: Path) -> Found:
     candidates = [path] if path.is_file() else notebooks_in(path)
     if not candidates:
         raise SubmissionError(f"No Jupyter notebook (.ipynb) was found in the submission: "
-                              f"upload {EXPECTED_NAME}.")
-    return choose(candidates)
+                              f"upload {assignment.notebook}.")
+    return choose(candidates, assignment)
 
 
 def notebooks_in(folder: Path) -> list[Path]:
@@ -48,7 +45,7 @@ def notebooks_in(folder: Path) -> list[Path]:
     return found[:MAX_NOTEBOOKS]
 
 
-def choose(candidates: list[Path]) -> Found:
+def choose(candidates: list[Path], assignment: Assignment) -> Found:
     """The candidate with the most graded cells; ties go to the expected file name."""
     scored, problems = [], []
     for path in candidates:
@@ -58,20 +55,21 @@ def choose(candidates: list[Path]) -> Found:
             problems.append(str(problem))
             continue
         ids = {grade_id(cell) for cell in notebook["cells"] if isinstance(cell, dict)}
-        scored.append((len(ids & ANSWER_IDS), path.name == EXPECTED_NAME, path, notebook))
+        scored.append((len(ids & assignment.answers.keys()), path.name == assignment.notebook,
+                       path, notebook))
     if not scored:
         raise SubmissionError(" ".join(problems) + " Upload the .ipynb file that Jupyter saved.")
     count, _, path, notebook = max(scored, key=lambda s: (s[0], s[1], str(s[2])))
-    return Found(notebook, path, _notes(count, path, len(scored)))
+    return Found(notebook, path, _notes(count, len(assignment.answers), path, len(scored)))
 
 
-def _notes(count: int, path: Path, readable: int) -> tuple[str, ...]:
+def _notes(count: int, answers: int, path: Path, readable: int) -> tuple[str, ...]:
     notes = []
     if readable > 1:
         notes.append(f"Several notebooks were submitted; graded {path.name}, which holds the "
                      "most of this assignment's answer cells.")
-    if count < len(ANSWER_IDS):
-        notes.append(f"{path.name} has {count} of the {len(ANSWER_IDS)} answer cells of the "
+    if count < answers:
+        notes.append(f"{path.name} has {count} of the {answers} answer cells of the "
                      "assignment (were cells deleted or copied into a new notebook?); "
                      "functions are looked up by name in all its code cells.")
     return tuple(notes)

@@ -34,18 +34,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assignments.linear_classifiers.rubric import ITEMS, Item
-from autograder import paths
-from autograder.intake.submission import EXPECTED_NAME
+from autograder import paths, spec
 from autograder.report.results import is_grader_error
+from autograder.spec import Item
 
 KIT = paths.KIT
 # nbgrader sets NBGRADER_EXECUTION=autograde in the environment its kernels inherit.
 EXECUTION_ENV = "NBGRADER_EXECUTION"
 WORKER_PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 GRADE_TIMEOUT = 900.0  # seconds; a grade takes ~2 s, every call to the student has its own limit
-# A tests cell's grade_id is "check_" + its answer cell's; the class cell grades two methods.
-FUNCTIONS = {"linear_classifier": ("LinearClassifier.train", "LinearClassifier.predict")}
 
 
 class GraderFailure(RuntimeError):
@@ -56,10 +53,10 @@ class GraderFailure(RuntimeError):
 _graded: dict[Path, dict[str, Any] | GraderFailure] = {}
 
 
-def items_of(grade_id: str) -> list[Item]:
-    """The rubric items that the answer cell `grade_id` is graded on."""
-    functions = FUNCTIONS.get(grade_id, (grade_id,))
-    items = [item for item in ITEMS if item.function in functions]
+def items_of(grade_id: str) -> tuple[Item, ...]:
+    """The rubric items that the answer cell `grade_id` is graded on (the kit's default
+    assignment: nbgrader grades the notebook of its course, assignments.DEFAULT)."""
+    items = spec.load().items_of(grade_id)
     if not items:
         raise KeyError(f"no autograder test grades the answer cell {grade_id!r}")
     return items
@@ -67,7 +64,8 @@ def items_of(grade_id: str) -> list[Item]:
 
 def _tests_of(document: dict[str, Any], grade_id: str) -> list[dict[str, Any]]:
     """results.json's entries for `grade_id`: entries are numbered in rubric order."""
-    wanted = {index for index, item in enumerate(ITEMS, start=1) if item in items_of(grade_id)}
+    items = spec.load().items
+    wanted = {index for index, item in enumerate(items, start=1) if item in items_of(grade_id)}
     return [test for test in document["tests"] if int(test["number"]) in wanted]
 
 
@@ -91,13 +89,14 @@ def feedback(document: dict[str, Any], grade_id: str) -> str:
 
 def find_notebook(folder: Path) -> Path:
     """The notebook nbgrader is autograding: its kernel runs in the notebook's folder."""
-    expected = folder / EXPECTED_NAME
+    name = spec.load().notebook
+    expected = folder / name
     if expected.is_file():
         return expected
     found = sorted(folder.glob("*.ipynb"))
     if len(found) != 1:
         raise GraderFailure(f"cannot tell which notebook to grade in {folder}: expected "
-                            f"{EXPECTED_NAME} or a single .ipynb, found {len(found)}")
+                            f"{name} or a single .ipynb, found {len(found)}")
     return found[0]
 
 

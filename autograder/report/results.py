@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assignments.linear_classifiers.rubric import ITEMS, STDOUT_VISIBILITY, VISIBILITY
 from autograder.report.files import write_atomic
+from autograder.spec import Assignment, Item
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Outcome:
     message: str          # what the student reads
     grader_error: bool    # True when the grader, not the student's code, failed
     seconds: float
-    mistakes: tuple[str, ...] = ()   # ids of the known mistakes named (mistakes.LABELS)
+    mistakes: tuple[str, ...] = ()   # ids of the known mistakes named (Assignment.labels)
 
 
 # Every grader failure tells the student this; machines read extra_data["grader_error"].
@@ -28,21 +28,22 @@ NOT_RUN = Outcome(False, f"This test did not run: the grader failed before it, {
                   True, 0.0)
 
 
-def build(outcomes: dict[str, Outcome], *, summary: str, seconds: float) -> dict[str, Any]:
+def build(assignment: Assignment, outcomes: dict[str, Outcome], *, summary: str,
+          seconds: float) -> dict[str, Any]:
     """The results.json document: one entry per rubric item, in rubric order."""
-    tests = [_test(number, item, outcomes.get(item.test, NOT_RUN))
-             for number, item in enumerate(ITEMS, start=1)]
+    tests = [_test(number, item, outcomes.get(item.test, NOT_RUN), assignment.visibility)
+             for number, item in enumerate(assignment.items, start=1)]
     return {
         "score": round(sum(t["score"] for t in tests), 4),
         "execution_time": round(seconds, 3),
         "output": summary,
-        "stdout_visibility": STDOUT_VISIBILITY,
-        "visibility": VISIBILITY,
+        "stdout_visibility": assignment.stdout_visibility,
+        "visibility": assignment.visibility,
         "tests": tests,
     }
 
 
-def _test(number: int, item: Any, outcome: Outcome) -> dict[str, Any]:
+def _test(number: int, item: Item, outcome: Outcome, visibility: str) -> dict[str, Any]:
     return {
         "name": item.title,
         "number": str(number),
@@ -50,7 +51,7 @@ def _test(number: int, item: Any, outcome: Outcome) -> dict[str, Any]:
         "max_score": item.points,
         "status": "passed" if outcome.passed else "failed",
         "output": outcome.message,
-        "visibility": VISIBILITY,
+        "visibility": visibility,
         "extra_data": {"grader_error": outcome.grader_error, "mistakes": list(outcome.mistakes)},
     }
 
@@ -76,5 +77,6 @@ def table(results: dict[str, Any]) -> str:
     for t in results["tests"]:
         mark = "ok  " if t["status"] == "passed" else "FAIL"
         lines.append(f"{t['number']:>3}  {t['score']:>4g} / {t['max_score']:<4g} {mark} {t['name']}")
-    lines.append(f"     {results['score']:>4g} / 100  total")
+    total = sum(t["max_score"] for t in results["tests"])
+    lines.append(f"     {results['score']:>4g} / {total:<4g} total")
     return "\n".join(lines)

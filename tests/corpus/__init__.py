@@ -22,7 +22,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from assignments.linear_classifiers.rubric import BY_TEST
+from assignments.linear_classifiers import ASSIGNMENT
 
 # The answer cells of the notebook and the hidden tests that grade each.
 CELLS = {
@@ -69,7 +69,7 @@ class Case:
     bug: str = ""                 # a known grader bug makes this case fail: why
     # mistakes from real student code: the pattern of /work's research catalogue (see
     # tests/corpus/mistakes.py) this case stands for, the public forks it was seen in
-    # (owner/repo:path@commit), and the id (assignments/linear_classifiers/mistakes.py LABELS) the grader
+    # (owner/repo:path@commit), and the id (assignments/linear_classifiers/mistakes.py ASSIGNMENT.labels) the grader
     # should name for it in results.json, "" where it names none (a miss in the coverage).
     pattern: str = ""
     forks: tuple[str, ...] = ()
@@ -93,7 +93,7 @@ class Case:
         object.__setattr__(self, "fails", frozenset(self.fails))
         object.__setattr__(self, "depends", frozenset(self.depends))
         object.__setattr__(self, "flaky", frozenset(self.flaky))
-        unknown = [t for t in self.fails | self.flaky if t not in BY_TEST]
+        unknown = [t for t in self.fails | self.flaky if t not in ASSIGNMENT.by_test]
         unknown += [c for c in {self.cell, *self.depends} - {None} if c not in CELLS]
         if unknown or self.at not in ("start", "end"):
             raise ValueError(f"{self.id}: unknown tests or cells {unknown} (or bad `at`)")
@@ -107,12 +107,12 @@ class Case:
     def scope(self) -> frozenset[str]:
         """The hidden tests this case may change: its cell's and those of `depends`."""
         if self.cell is None:
-            return frozenset(BY_TEST)
+            return frozenset(ASSIGNMENT.by_test)
         return frozenset(t for cell in {self.cell, *self.depends} for t in CELLS[cell])
 
     @property
     def honest_score(self) -> float:
-        return 100 - sum(BY_TEST[t].points for t in self.fails)
+        return 100 - sum(ASSIGNMENT.by_test[t].points for t in self.fails)
 
 
 def bundles(cases: Iterable[Case]) -> list[tuple[Case, ...]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import textwrap
 
-from assignments.linear_classifiers.rubric import BY_TEST
+from assignments.linear_classifiers import ASSIGNMENT
 from tests.corpus import SPEED_TESTS, Case
 
 
@@ -262,7 +262,7 @@ CASES = [
 
         class Quit:
             ctypes.CDLL(None)._exit(0)
-        ''', fails=frozenset(BY_TEST), score=0, evidence="died while loading the submission",
+        ''', fails=frozenset(ASSIGNMENT.by_test), score=0, evidence="died while loading the submission",
          at="start"),
     Case("sys_exit_in_call", "rel_error", '''
         import sys

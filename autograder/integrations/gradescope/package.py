@@ -1,7 +1,8 @@
 """Build Gradescope's autograder.zip: setup.sh and run_autograder at its root.
 
-Inside: the grader package (hidden tests included) and the reference notebook,
-nothing else of the kit. The archive is byte-for-byte reproducible (fixed
+Inside: the engine, the default assignment's folder (hidden tests included), its
+reference notebook and the few student-side modules its spec imports; nothing else of
+the kit. The archive is byte-for-byte reproducible (fixed
 timestamps, sorted entries) and written atomically.
 """
 
@@ -12,7 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from autograder import paths
+from autograder import paths, spec
 
 ROOT = paths.KIT
 GRADESCOPE = paths.GRADESCOPE
@@ -25,14 +26,16 @@ FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 def contents() -> list[tuple[Path, str]]:
-    """Every file of the zip, sorted by its name in the zip."""
-    package = [(path, path.relative_to(ROOT).as_posix())
-               for folder in (paths.ENGINE, paths.ASSIGNMENTS) for path in folder.rglob("*")
-               if path.is_file() and "__pycache__" not in path.parts
-               and path.suffix in {".py", ".txt", ".sh", ""}]
-    reference = ROOT / "solutions" / "linear_classifiers.ipynb"
-    files = [*TOP_LEVEL, *package, (reference, "solutions/linear_classifiers.ipynb")]
-    return sorted(files, key=lambda item: item[1])
+    """Every file of the zip, sorted by its name in the zip: the engine, the default
+    assignment's folder, its reference and the kit files its package imports."""
+    assignment = spec.load()
+    trees = (paths.ENGINE, assignment.folder)
+    files = [path for folder in trees for path in folder.rglob("*")
+             if path.is_file() and "__pycache__" not in path.parts
+             and path.suffix in {".py", ".txt", ".sh", ""}]
+    files += [paths.ASSIGNMENTS / "__init__.py", assignment.reference, *assignment.uses]
+    named = [*TOP_LEVEL, *((path, path.relative_to(ROOT).as_posix()) for path in files)]
+    return sorted(named, key=lambda item: item[1])
 
 
 def build(target: Path) -> Path:
