@@ -63,6 +63,8 @@ def _demo(assignment: str | None) -> int:
     chosen = spec.load(assignment)
     for label, path in (("reference solution", chosen.reference),
                         ("blank student notebook", chosen.release)):
+        if path is None:
+            continue
         print(f"\n== {label}: {path.relative_to(ROOT)}")
         document = grade(path, None, Options(assignment=chosen))
         print(results.table(document))

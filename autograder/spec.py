@@ -48,9 +48,9 @@ class Assignment:
     folder: Path
     notebook: str                           # the file name students hand in
     reference: Path                         # the solutions notebook
-    release: Path                           # the student notebook, as released (blank)
     answers: Mapping[str, tuple[str, ...]]  # answer cell's nbgrader grade_id -> names it defines
     items: tuple[Item, ...]                 # the rubric, in the order students read it
+    release: Path | None = None             # the student notebook as released (blank), if any
     mistakes: Mapping[str, str] = field(default_factory=dict)  # id -> the class report's words
     # Kit files outside its folder that its package imports (shipped in autograder.zip).
     uses: tuple[Path, ...] = ()

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-# (mistake id of assignments/linear_classifiers/mistakes.py's LABELS, hint for the student, the wrong value)
+# (mistake id of the assignment's labels, hint for the student, the wrong value)
 Candidate = tuple[str, str, Any]
 # Past the first (most telling) failure of a test, each other one is told in one line.
 LINE = 240

@@ -1,6 +1,6 @@
 """Find the student's notebook in what they handed in: a notebook, a folder or a zip.
 
-Students upload "linear_classifiers (1).ipynb", several notebooks, or a zip of
+Students upload "homework (1).ipynb", several notebooks, or a zip of
 their folder. The notebook to grade is the one holding the most of the
 assignment's answer cells (by nbgrader grade_id), whatever its name.
 """

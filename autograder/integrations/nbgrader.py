@@ -4,7 +4,7 @@ Each "autograded tests" cell of the solutions notebook starts with a hidden sect
 
     ### BEGIN HIDDEN TESTS
     from autograder.integrations.nbgrader import report_score
-    report_score("svm_loss_naive")
+    report_score("<answer cell's grade_id>")
     ### END HIDDEN TESTS
 
 that students never see (nbgrader's ClearHiddenTests removes it from the release and, with
@@ -17,8 +17,8 @@ feedback) and shows the function's points as the cell's result.
 Why first in the cell and not after the visible checks: nbgrader takes the first
 `execute_result` of a grade cell as partial credit and gives 0 only for an error or stderr
 output *before* it (nbgrader.utils.determine_grade). A score shown first therefore survives a
-visible check that fails below it, as when svm_loss_vectorized is compared with a wrong
-svm_loss_naive: nbgrader's score of each cell is exactly the autograder's.
+visible check that fails below it, as when a vectorized function is compared with a wrong
+naive one: nbgrader's score of each cell is exactly the autograder's.
 
 Anywhere else (a plain Jupyter run of the solutions notebook, `nbgrader validate`) the
 hidden section does nothing, so the reference still runs top to bottom without grading.
