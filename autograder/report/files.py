@@ -1,4 +1,9 @@
-"""Atomic file writes: readers see the old file or the whole new one, never half."""
+"""Atomic file writes: a reader (or a crash) sees the old file or the whole new one, never half.
+
+The kit's one implementation. The student side uses it too: linclass/files.py is a link to
+this file, and the handout ships a copy (the handout runs without the kit), so this module
+imports nothing but the standard library.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes) -> Path:
     """Write `data` (text as UTF-8, bytes as they are) to `path` through a temporary file
-    in the same folder."""
+    in the same folder; returns `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -20,3 +25,4 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
