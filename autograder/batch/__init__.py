@@ -1,0 +1,1 @@
+"""A whole class: discovery of the submissions, the pool, the gradebook and class report."""

@@ -1,0 +1,1 @@
+"""Stage 1: find the notebook in what was handed in, and keep only its definitions."""

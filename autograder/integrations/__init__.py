@@ -1,0 +1,1 @@
+"""The platforms around the engine: Gradescope (gradescope/) and nbgrader (nbgrader.py)."""

@@ -1,0 +1,1 @@
+"""Stage 4: results.json and the score table, written atomically."""

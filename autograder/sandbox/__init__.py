@@ -1,0 +1,1 @@
+"""Stage 2, the trust boundary: start the isolated worker, talk to it, restart it."""

@@ -1,0 +1,1 @@
+"""Gradescope: autograder.zip (package.py), setup.sh and run_autograder."""
