@@ -26,7 +26,8 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / "requirements.sha256"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # What the kit's own lint and Python 3.10 checks cover: code the grader and students run.
-CODE = ["autograder", "assignments", "data", "linclass", "release", "nbgrader_course", "tests", "bench", "kit.py"]
+CODE = ["autograder", "assignments", "data", "linclass", "release", "nbgrader_course", "tests",
+        "bench", "kit.py"]
 
 
 def ensure_environment() -> None:

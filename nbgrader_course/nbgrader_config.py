@@ -39,8 +39,8 @@ if os.environ.get("PATH", "").split(os.pathsep)[0] != SCRIPTS:
 c.CourseDirectory.course_id = "linear_classifiers"
 
 # Scores come from the hidden section of each tests cell, which runs the autograder on the
-# submission (autograder/integrations/nbgrader.py). The whole notebook runs too, experiments included:
-# on CIFAR-10 its training and search cells take minutes (the scores do not depend on the
+# submission (autograder/integrations/nbgrader.py). The whole notebook runs too, experiments
+# included: on CIFAR-10 its training and search cells take minutes (the scores do not depend on the
 # dataset: LINCLASS_DATASET=digits makes autograding fast).
 c.Execute.timeout = 1800
 

@@ -49,7 +49,8 @@ def test_summary_names_each_mistake_with_its_count() -> None:
 
 
 def test_csv_has_a_row_per_test_and_per_mistake() -> None:
-    rows = list(csv.reader(io.StringIO(class_report.table(class_report.build(CLASS, ASSIGNMENT.labels)))))
+    report = class_report.build(CLASS, ASSIGNMENT.labels)
+    rows = list(csv.reader(io.StringIO(class_report.table(report))))
     assert rows[0] == ["kind", "name", "count", "of", "share"]
     assert ["test", "gradient", "1", "3", "0.333"] in rows
     assert ["mistake", ASSIGNMENT.labels["reg_grad_not_doubled"], "2", "4", "0.500"] in rows

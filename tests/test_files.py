@@ -31,4 +31,5 @@ def test_the_student_side_writes_with_this_very_file() -> None:
     import autograder.report.files
     import linclass.files
 
-    assert Path(linclass.files.__file__).resolve() == Path(autograder.report.files.__file__).resolve()
+    grader = Path(autograder.report.files.__file__).resolve()
+    assert Path(linclass.files.__file__).resolve() == grader

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from assignments.linear_classifiers import ASSIGNMENT
 from release import __main__ as release_main
 from release import handout
 from release.pipeline import render
@@ -71,7 +72,7 @@ def instructor_lines() -> set[str]:
     notebook itself gives students (stub signatures, the given code around each answer) and
     import or except lines are not evidence of a leak and are left out."""
     answers, given = solution_lines(json.loads(SOURCE.read_text(encoding="utf-8")))
-    files = [*(ROOT / "assignments" / "linear_classifiers" / "hidden").rglob("*"), ROOT / "assignments" / "linear_classifiers" / "mistakes.py",
+    files = [*ASSIGNMENT.hidden.rglob("*"), ASSIGNMENT.folder / "mistakes.py",
              *(ROOT / "tests" / "corpus").rglob("*")]
     lines = set(answers)
     for path in files:
@@ -132,7 +133,7 @@ def test_the_leak_search_finds_a_leak() -> None:
     """What the test above would see if a reference answer or a hidden test slipped in."""
     forbidden = instructor_lines()
     answers, _ = solution_lines(json.loads(SOURCE.read_text(encoding="utf-8")))
-    hidden = (ROOT / "assignments" / "linear_classifiers" / "hidden" / "test_losses.py").read_text(encoding="utf-8")
+    hidden = (ASSIGNMENT.hidden / "test_losses.py").read_text(encoding="utf-8")
     for planted in (max(answers, key=len), hidden):
         assert leaks({"linclass/checks.py": f"x = 1\n{planted}\n"}, forbidden)
 
