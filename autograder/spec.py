@@ -103,9 +103,12 @@ class Assignment:
 def load(name: str | None = None) -> Assignment:
     """The assignment `name` (a folder of assignments/), or the kit's default one."""
     name = name or default_name()
+    package = f"{paths.ASSIGNMENTS.name}.{name}"
     try:
-        module = importlib.import_module(f"{paths.ASSIGNMENTS.name}.{name}")
+        module = importlib.import_module(package)
     except ModuleNotFoundError as exc:
+        if exc.name != package:   # the assignment is there; something it imports is not
+            raise GraderError(f"assignment {name!r} cannot be loaded: {exc}") from exc
         known = ", ".join(sorted(p.parent.name for p in paths.ASSIGNMENTS.glob("*/__init__.py")))
         raise GraderError(f"no assignment {name!r} in {paths.ASSIGNMENTS} (there: {known})"
                           ) from exc

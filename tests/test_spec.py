@@ -71,3 +71,16 @@ def test_answers_are_exactly_the_references_solution_code_cells(name: str) -> No
     assert solution == list(chosen.answers)
     reference = load_reference(chosen)
     assert all(hasattr(reference, n) for n in chosen.defined)
+
+
+def test_an_assignment_whose_import_fails_says_what_is_missing() -> None:
+    broken = paths.ASSIGNMENTS / "zz_broken_for_test"
+    broken.mkdir()
+    try:
+        (broken / "__init__.py").write_text("import no_such_module_anywhere\n")
+        with pytest.raises(GraderError, match="cannot be loaded: No module named "
+                                              "'no_such_module_anywhere'"):
+            spec.load("zz_broken_for_test")
+    finally:
+        (broken / "__init__.py").unlink()
+        broken.rmdir()

@@ -30,7 +30,7 @@ ROOT = os.geteuid() == 0
 KIT = Path(__file__).resolve().parents[1]
 GRADER_VENV = Path("/opt/lcgrader-grader")
 NOBODY = 65534
-COPIED = ("autograder", "assignments", "tests", "solutions", "pyproject.toml")
+COPIED = ("autograder", "assignments", "linclass", "tests", "solutions", "pyproject.toml")
 
 
 @pytest.fixture(scope="module")
