@@ -44,8 +44,7 @@ class Item:
 class Assignment:
     """One homework, as its folder declares it (see the module docstring)."""
 
-    name: str
-    folder: Path
+    folder: Path                            # assignments/<name>/
     notebook: str                           # the file name students hand in
     reference: Path                         # the solutions notebook
     answers: Mapping[str, tuple[str, ...]]  # answer cell's nbgrader grade_id -> names it defines
@@ -65,6 +64,10 @@ class Assignment:
         if stray or bad:
             raise GraderError(f"assignment {self.name}: rubric items {stray} grade no answer "
                               f"cell's name, or visibility {sorted(bad)} is not Gradescope's")
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
 
     @property
     def hidden(self) -> Path:

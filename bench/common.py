@@ -22,11 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linclass.assignment import NOTEBOOK
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"                       # JSON of the last run of each area (not versioned)
-SOLUTIONS = ROOT / "solutions" / "linear_classifiers.ipynb"
-ASSIGNMENT = ROOT / "assignment" / "linear_classifiers.ipynb"
+SOLUTIONS = ROOT / "solutions" / NOTEBOOK
+ASSIGNMENT = ROOT / "assignment" / NOTEBOOK
 REQUIREMENTS = ROOT / "requirements.txt"
 GRADESCOPE_MB = 768                       # Gradescope's default container memory
 WORKER_PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"

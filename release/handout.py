@@ -23,7 +23,7 @@ from linclass.assignment import NOTEBOOK
 from linclass.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = "linear_classifiers"
+NAME = Path(NOTEBOOK).stem      # the handout folder and zip are named after the notebook
 DIST = ROOT / "dist"
 TOP_LEVEL = ROOT / "release" / "handout"
 # Each student package and the files of it that ship: never caches, never a downloaded

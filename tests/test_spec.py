@@ -12,7 +12,7 @@ from autograder.spec import Assignment, Item
 
 
 def assignment(**changes) -> Assignment:
-    fields = {"name": "toy", "folder": Path("/nowhere"), "notebook": "toy.ipynb",
+    fields = {"folder": Path("/nowhere/toy"), "notebook": "toy.ipynb",
               "reference": Path("/nowhere/ref.ipynb"),
               "answers": {"cell_f": ("f",), "cell_k": ("K",)},
               "items": (Item("test_f", "f", 60, "f"), Item("test_k", "K.fit", 40, "K.fit"))}

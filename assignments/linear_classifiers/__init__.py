@@ -16,7 +16,6 @@ from autograder.spec import Assignment
 from linclass.assignment import NOTEBOOK
 
 ASSIGNMENT = Assignment(
-    name="linear_classifiers",
     folder=Path(__file__).resolve().parent,
     notebook=NOTEBOOK,
     reference=paths.KIT / "solutions" / NOTEBOOK,

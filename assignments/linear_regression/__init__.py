@@ -12,7 +12,6 @@ from autograder.spec import Assignment, Item
 FOLDER = Path(__file__).resolve().parent
 
 ASSIGNMENT = Assignment(
-    name="linear_regression",
     folder=FOLDER,
     notebook="linear_regression.ipynb",
     reference=FOLDER / "reference.ipynb",
