@@ -32,7 +32,7 @@ import numpy  # noqa: F401
 
 T_NUMPY = time.perf_counter()
 import autograder.__main__  # noqa: F401  (what the CLI imports)
-from autograder import grade as engine
+from autograder import grade as engine  # the stages, wrapped below by name
 from autograder.checking import reference, runner
 from autograder.report import results
 from autograder.sandbox.client import Sandbox
@@ -60,7 +60,7 @@ def wrap(owner: object, name: str, label: str) -> None:
 wrap(engine, "locate", "read submission (locate + JSON)")
 wrap(engine, "extract", "extract definitions (ast)")
 wrap(engine, "worker_source", "worker source")
-wrap(engine, "_restrict", "chmod protected folders")
+wrap(engine, "close_grader_folders", "chmod protected folders")
 wrap(Sandbox, "_prepare", "sandbox prepare (all)")
 wrap(Sandbox, "launch", "worker launch (spawn, not waited for)")
 wrap(Sandbox, "_await_load", "wait for the loaded submission (after pytest's start)")

@@ -317,7 +317,7 @@ def summarize_one(walls, cpus, startup, probes, per_call, import_mods):
         print(f"  {c:7.3f} s {w:7.3f} s  pytest {key.replace('_', ' ')}")
     total_c, total_w = med([r["total"] for r in cold]), med([r["total"] for r in warm])
     breakdown["grade() total"] = {"cold": total_c, "warm": total_w}
-    print(f"  {total_c:7.3f} s {total_w:7.3f} s  engine.grade() total")
+    print(f"  {total_c:7.3f} s {total_w:7.3f} s  grade() total")
     tests = {}
     for name in cold[0]["pytest"]["tests"]:
         tests[name] = med([sum(r["pytest"]["tests"][name].values()) for r in cold])
@@ -329,7 +329,7 @@ def summarize_one(walls, cpus, startup, probes, per_call, import_mods):
     for label, seconds in per_call.items():
         print(f"  {seconds * 1e3:7.2f} ms  {label}")
     calls = cold[0]["counts"].get("worker calls (fork per call), inside the tests", 0)
-    rows.append(Row("grading", "  of which: engine.grade() in the process (cold)", total_c,
+    rows.append(Row("grading", "  of which: grade() in the process (cold)", total_c,
                     "s", note=f"warm (2nd in same process) {total_w:.2f} s"))
     rows.append(Row("grading", "  of which: hidden tests (sum of pytest durations)",
                     sum(tests.values()), "s",

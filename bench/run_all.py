@@ -119,7 +119,7 @@ def grading_breakdown(doc: dict | None) -> list[str]:
              "Separate processes (wall, medians):", ""]
     for label, values in d["startup"].items():
         lines.append(f"- {common.median(values):.3f} s: `{label}`")
-    lines += ["", ("Inside `engine.grade()` (bench/grade_probe.py; cold = first grade in a "
+    lines += ["", ("Inside `autograder.grade.grade()` (bench/grade_probe.py; cold = first grade in a "
                    "fresh process as the CLI does, warm = a second grade in the same process "
                    "as a batch's pooled process does):"), "", "| stage | cold s | warm s |", "|---|---|---|"]
     for k, v in d["imports"].items():
