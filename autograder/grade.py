@@ -25,6 +25,7 @@ from autograder.intake.extraction import extract, worker_source
 from autograder.intake.submission import locate
 from autograder.report import results
 from autograder.report.results import REGRADED, Outcome
+from autograder.sandbox import limits
 from autograder.sandbox.client import Ready, Sandbox
 from autograder.sandbox.isolation import DEFAULT_USER
 
@@ -34,9 +35,8 @@ PROTECTED = (HIDDEN, paths.KIT / "solutions", paths.ENGINE)
 
 @dataclass
 class Options:
-    call_timeout: float = 10.0
-    # Loading runs only definitions (extraction.py), never experiments: seconds are plenty.
-    load_timeout: float = 10.0
+    call_timeout: float = limits.CALL_TIMEOUT
+    load_timeout: float = limits.LOAD_TIMEOUT
     protected: tuple[Path, ...] = PROTECTED
     extra_protected: list[Path] = field(default_factory=list)
     python: str | None = None
@@ -81,7 +81,9 @@ def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list
         # only after every process of the worker is dead.
         protected = [*options.protected, *options.extra_protected]
         _restrict(protected)
-        with Sandbox(worker_source(extraction), call_timeout=options.call_timeout,
+        with Sandbox(worker_source(extraction),
+                     probes=paths.ASSIGNMENTS / "linear_classifiers" / "probes.py",
+                     call_timeout=options.call_timeout,
                      load_timeout=options.load_timeout,
                      protected=protected, python=options.python,
                      user_name=options.user_name, strict=options.strict,
@@ -92,20 +94,17 @@ def _grade(submission: Path, options: Options) -> tuple[dict[str, Outcome], list
             from autograder.checking.runner import Grading, run_hidden_tests
 
             outcomes = run_hidden_tests(Grading(Student(sandbox), extraction))
-            load_notes = _load_notes(sandbox, sandbox.start())
+            load_notes = _load_notes(sandbox.start())
             _log_isolation(sandbox)
     return outcomes, [*found.notes, *extraction.notes, *load_notes]
 
 
-def _load_notes(sandbox: Sandbox, ready: Ready) -> list[str]:
+def _load_notes(ready: Ready) -> list[str]:
     """What went wrong while the student's definitions were loaded, in their words."""
     if ready.error is not None:
         return [f"Loading your notebook's definitions failed: {ready.error.type}: "
                 f"{ready.error.message}"[:500]]
-    reply = sandbox.call("load_failures")
-    failures = reply.value if reply.ok and isinstance(reply.value, list) else []
-    return [f"While loading your notebook's definitions, {f}" for f in failures
-            if isinstance(f, str)]
+    return [f"While loading your notebook's definitions, {f}" for f in ready.failures]
 
 
 def _restrict(paths: list[Path]) -> None:

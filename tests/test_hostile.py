@@ -313,13 +313,13 @@ def daemon_survives_close(c: Ctx) -> None:
     assert c.sb.call("call", "daemon", str(beats[1]), True).value is True
     for beat in beats:
         _wait_for(beat)
-    pid, token = c.sb._worker.proc.pid, c.sb._token
+    pid, token = c.sb.life.worker.proc.pid, c.sb.life.token
     c.sb.close()
     seen = [b.read_text() for b in beats]
     time.sleep(0.4)
     assert [b.read_text() for b in beats] == seen, "a daemon kept writing after close()"
-    spec = isolation.KillSpec(pid, token, c.sb._plan.user.uid if ROOT else os.geteuid(), None)
-    assert isolation._select(isolation.scan_processes(), spec, {pid}) == set()
+    spec = isolation.KillSpec(pid, token, c.sb.guard.plan.user.uid if ROOT else os.geteuid(), None)
+    assert isolation.cleanup._select(isolation.scan_processes(), spec, {pid}) == set()
 
 
 # ---------------------------------------------------------------- reaching out

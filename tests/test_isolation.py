@@ -110,7 +110,7 @@ def _socket_matrix() -> int:
 @pytest.mark.skipif(not SECCOMP_ARCH, reason="seccomp filter only for x86_64/aarch64")
 def test_seccomp_denies_every_family_but_unix() -> None:
     assert isolation.seccomp_probe() == (True, "")
-    assert isolation._in_fork(_socket_matrix) == 0
+    assert isolation.libc.in_fork(_socket_matrix) == 0
 
 
 # ---------------------------------------------------------------- the worker's view
@@ -141,7 +141,7 @@ def test_worker_identity_limits_and_environment(worker_python: str, monkeypatch)
     limits = Limits(cpu_seconds=77, address_space=1 << 31, file_size=1 << 22, processes=33)
     with Sandbox(IDENTITY, python=worker_python, limits=limits) as sb:
         info = sb.call("call", "report").value
-        work = os.path.join(sb._tmp, "work")
+        work = os.path.join(sb.guard.tmp, "work")
     lim = info["limits"]
     assert lim["RLIMIT_AS"] == (1 << 31,) * 2 and lim["RLIMIT_FSIZE"] == (1 << 22,) * 2
     assert lim["RLIMIT_CORE"] == (0, 0) and lim["RLIMIT_CPU"][1] <= 77
@@ -234,12 +234,12 @@ def test_kill_all_gets_the_tree_and_escapees() -> None:
     proc = _tree_with_escapee(token)
     spec = KillSpec(proc.pid, token, os.geteuid(), None)
     for _ in range(100):  # until all 8 processes exist
-        if len(isolation._select(isolation.scan_processes(), spec, {proc.pid})) >= 8:
+        if len(isolation.cleanup._select(isolation.scan_processes(), spec, {proc.pid})) >= 8:
             break
         time.sleep(0.02)
     assert isolation.kill_all(spec, keep_zombie=proc.pid) == []
     proc.wait(timeout=5)
-    assert isolation._select(isolation.scan_processes(), spec, set()) == set()
+    assert isolation.cleanup._select(isolation.scan_processes(), spec, set()) == set()
 
 
 def test_uid_lease_allows_a_sweep_only_when_alone(tmp_path: Path) -> None:

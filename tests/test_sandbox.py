@@ -108,7 +108,7 @@ def test_exception_traceback_shows_only_student_frames(svm: Sandbox) -> None:
     tb = reply.traceback
     assert 'File "submission.py"' in tb and "in uses_helper" in tb and "in helper" in tb
     assert "return 1 / v" in tb
-    for leak in ("harness", "probes", "protocol", "/tmp", "lcgrader-"):
+    for leak in ("harness", "server", "loader", "probes", "protocol", "/tmp", "lcgrader-"):
         assert leak not in tb
 
 
@@ -174,7 +174,7 @@ def _kill_server_soon(sb: Sandbox, times: int) -> threading.Thread:
         for _ in range(times):
             time.sleep(0.3)
             with contextlib.suppress(OSError, AttributeError):
-                os.kill(sb._worker.proc.pid, signal.SIGKILL)
+                os.kill(sb.life.worker.proc.pid, signal.SIGKILL)
             time.sleep(0.3)
     thread = threading.Thread(target=run)
     thread.start()
@@ -320,9 +320,9 @@ UNPRIVILEGED_GRADER = textwrap.dedent('''
             time.sleep(0.03)
         out["bomb"] = sb.call("call", "bomb", timeout=20).value
         out["layers"] = sb.layers
-        pid, token = sb._worker.proc.pid, sb._token
+        pid, token = sb.life.worker.proc.pid, sb.life.token
     spec = isolation.KillSpec(pid, token, os.getuid(), None)
-    out["left"] = sorted(isolation._select(isolation.scan_processes(), spec, {pid}))
+    out["left"] = sorted(isolation.cleanup._select(isolation.scan_processes(), spec, {pid}))
     beat = open(sys.argv[2]).read()
     time.sleep(0.5)
     out["daemon_dead"] = open(sys.argv[2]).read() == beat

@@ -38,11 +38,11 @@ from assignments.linear_classifiers.rubric import ITEMS, Item
 from autograder import paths
 from autograder.intake.submission import EXPECTED_NAME
 from autograder.report.results import is_grader_error
+from autograder.sandbox.runtime import PYTHON_ENV as WORKER_PYTHON_ENV
 
 KIT = paths.KIT
 # nbgrader sets NBGRADER_EXECUTION=autograde in the environment its kernels inherit.
 EXECUTION_ENV = "NBGRADER_EXECUTION"
-WORKER_PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 GRADE_TIMEOUT = 900.0  # seconds; a grade takes ~2 s, every call to the student has its own limit
 # A tests cell's grade_id is "check_" + its answer cell's; the class cell grades two methods.
 FUNCTIONS = {"linear_classifier": ("LinearClassifier.train", "LinearClassifier.predict")}
