@@ -32,8 +32,7 @@ from autograder.sandbox.messages import STATUSES, ErrorInfo, Ready, Reply
 from autograder.sandbox.runtime import PYTHON_ENV
 from autograder.sandbox.spawn import Lifecycle
 from autograder.sandbox.transport import Eof, Timeout
-from autograder.worker import probes as generic_probes
-from autograder.worker import protocol
+from autograder.worker import protocol, registry
 from autograder.worker.messages import Chunks, Config
 
 __all__ = ["STATUSES", "ErrorInfo", "Limits", "Ready", "Reply", "Sandbox"]
@@ -43,7 +42,7 @@ GENERIC_PROBES = paths.WORKER / "probes.py"
 def probe_names(probes: Path | None) -> frozenset[str]:
     """The probes the worker will register: the generic ones and the assignment's."""
     files = [GENERIC_PROBES, *([probes] if probes else [])]
-    return frozenset().union(*(generic_probes.names_in(f.read_text()) for f in files))
+    return frozenset().union(*(registry.names_in(f.read_text()) for f in files))
 
 
 class Sandbox:

@@ -10,11 +10,12 @@ top-level modules (``import protocol``):
     loader.py    loading the submission (its code, or a notebook's chunks), errors described
     fork.py      one call in a forked child, and how it died if it did not reply
     messages.py  the one message schema (kinds, fields), the worker's Config, Chunks
-    protocol.py  framing and the encoding of values
-    probes.py    the generic probes (``call``, ``repeat``) and the registry's rule
+    protocol.py  the encoding of values in frames (framing.py: frames; npy.py: arrays)
+    probes.py    the generic probes (``call``, ``repeat``)
+    registry.py  which functions of a probes module are probes (both sides read it)
 
 The trusted side imports ``messages`` and ``protocol`` (to frame, encode and read
-messages), ``probes`` (the registry's rule, to check probe names) and ``confine``
-(to ask the kernel's Landlock ABI); it never runs the server. Nothing here imports
+messages), ``registry`` (to check probe names) and ``confine`` (to ask the kernel's
+Landlock ABI); it never runs the server. Nothing here imports
 the grader's side (autograder.sandbox).
 """

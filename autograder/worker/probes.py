@@ -5,14 +5,14 @@ Every PUBLIC FUNCTION defined in this module is a probe, called as
 value is sent back as data (see protocol.py). These are the generic ones; an
 assignment adds its own in one module of the same kind (``Sandbox(probes=...)``, for
 example assignments/linear_classifiers/probes.py), registered by the same rule
-(``registry``). Keep helpers private (leading underscore). Runs inside the untrusted
+(registry.py). Keep helpers private (leading underscore). Runs inside the untrusted
 worker: stdlib + numpy only, and nothing a student must not see.
 """
 
 from __future__ import annotations
 
 from builtins import callable, str, type, vars  # noqa: UP029 - see below
-from types import FunctionType, ModuleType
+from types import ModuleType
 from typing import Any
 
 # Probes run under the STUDENT's builtins (they call student code, which may have
@@ -24,23 +24,6 @@ _MISSING = object()
 
 class MissingFunction(Exception):
     """The submission does not define the requested name (or it is not callable)."""
-
-
-def registry(module: ModuleType) -> dict[str, Any]:
-    """The probes of ``module``: its public plain functions defined in it (not imported)."""
-    return {k: v for k, v in vars(module).items()
-            if not k.startswith("_") and type(v) is FunctionType
-            and v.__module__ == module.__name__}
-
-
-def names_in(source: str) -> frozenset[str]:
-    """What ``registry`` will find in a module of this source, read without running it (the
-    grader checks probe names before the worker starts): its public undecorated defs."""
-    import ast
-
-    return frozenset(node.name for node in ast.parse(source).body
-                     if isinstance(node, ast.FunctionDef) and not node.decorator_list
-                     and not node.name.startswith("_"))
 
 
 def call(sub: ModuleType, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -17,7 +17,7 @@ import types
 from typing import Any
 
 if __package__:
-    from . import fork, loader, messages, probes, protocol, startup
+    from . import fork, loader, messages, probes, protocol, registry, startup
 else:  # run as a script from the worker copy: siblings are top-level modules
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import startup
@@ -28,13 +28,14 @@ else:  # run as a script from the worker copy: siblings are top-level modules
     import messages
     import probes
     import protocol
+    import registry
 
 _exit = os._exit
 
 
 def probe_registry(extra: types.ModuleType | None = None) -> dict[str, Any]:
     """The generic probes, and an assignment's if it brought its own."""
-    return {**probes.registry(probes), **(probes.registry(extra) if extra else {})}
+    return {**registry.registry(probes), **(registry.registry(extra) if extra else {})}
 
 
 def _assignment_probes(cfg: messages.Config) -> types.ModuleType | None:
@@ -48,7 +49,7 @@ def _assignment_probes(cfg: messages.Config) -> types.ModuleType | None:
 
 
 def serve(req: int, rep: int, sub: types.ModuleType, cfg: messages.Config,
-          registry: dict, landlock_abi: int) -> None:
+          probes_by_name: dict, landlock_abi: int) -> None:
     """Answer requests until the grader closes the request pipe."""
     while True:
         fork.reap_orphans()
@@ -59,7 +60,7 @@ def serve(req: int, rep: int, sub: types.ModuleType, cfg: messages.Config,
         if payload is None:
             _exit(0)
         msg = protocol.decode_payload(payload)
-        frame, pid = handle(msg, sub, registry, cfg, (req, rep), landlock_abi)
+        frame, pid = handle(msg, sub, probes_by_name, cfg, (req, rep), landlock_abi)
         protocol.write_all(rep, frame)
         # After the reply: the call's teardown overlaps the grader's checks of its result,
         # and the next request is read only once every process of this call is gone.
@@ -72,7 +73,7 @@ def _reply(rid: Any, status: str, **values: Any) -> bytes:
                                                   **values))
 
 
-def handle(msg: Any, sub: types.ModuleType, registry: dict, cfg: messages.Config,
+def handle(msg: Any, sub: types.ModuleType, probes_by_name: dict, cfg: messages.Config,
            private: tuple[int, int], landlock_abi: int = 0) -> tuple[bytes, int | None]:
     """One request -> one reply frame (from the forked child, or a crash report), and
     the pid of the call's child when there was one."""
@@ -80,7 +81,7 @@ def handle(msg: Any, sub: types.ModuleType, registry: dict, cfg: messages.Config
     if call is None:
         return _reply(None, "error", error=messages.error_info("BadRequest", "?")), None
     rid = call["id"]
-    probe = registry.get(call["probe"]) if type(call["probe"]) is str else None
+    probe = probes_by_name.get(call["probe"]) if type(call["probe"]) is str else None
     if probe is None:
         err = messages.error_info("UnknownProbe", f"no probe named {call['probe']!r}")
         return _reply(rid, "error", error=err), None
@@ -135,7 +136,7 @@ def main(argv: list[str]) -> None:
 
     faulthandler.enable()
     startup.become_subreaper()
-    registry = probe_registry(_assignment_probes(cfg))
+    probes_by_name = probe_registry(_assignment_probes(cfg))
     confined = (startup.confine_self(argv[1], protocol.np.__file__, list(cfg.writable))
                 if cfg.confine else {})
     landlock = confined.get("landlock", {})
@@ -144,7 +145,7 @@ def main(argv: list[str]) -> None:
                                                                    confined=confined)))
     sub, ready = loader.load(argv[1], cfg)
     protocol.write_all(rep, protocol.encode_frame(ready, cfg.max_frame))
-    serve(req, rep, sub, cfg, registry, landlock.get("abi", 0) or 0)
+    serve(req, rep, sub, cfg, probes_by_name, landlock.get("abi", 0) or 0)
 
 
 if __name__ == "__main__":
