@@ -31,6 +31,7 @@ else:  # run as a script from the worker copy: siblings are top-level modules
     import registry
 
 _exit = os._exit
+_landlock_abi = 0  # set by main() when the file-system allowlist is in force
 
 
 def probe_registry(extra: types.ModuleType | None = None) -> dict[str, Any]:
@@ -49,7 +50,7 @@ def _assignment_probes(cfg: messages.Config) -> types.ModuleType | None:
 
 
 def serve(req: int, rep: int, sub: types.ModuleType, cfg: messages.Config,
-          probes_by_name: dict, landlock_abi: int) -> None:
+          probes_by_name: dict) -> None:
     """Answer requests until the grader closes the request pipe."""
     while True:
         fork.reap_orphans()
@@ -60,7 +61,7 @@ def serve(req: int, rep: int, sub: types.ModuleType, cfg: messages.Config,
         if payload is None:
             _exit(0)
         msg = protocol.decode_payload(payload)
-        frame, pid = handle(msg, sub, probes_by_name, cfg, (req, rep), landlock_abi)
+        frame, pid = handle(msg, sub, probes_by_name, cfg, (req, rep))
         protocol.write_all(rep, frame)
         # After the reply: the call's teardown overlaps the grader's checks of its result,
         # and the next request is read only once every process of this call is gone.
@@ -68,28 +69,28 @@ def serve(req: int, rep: int, sub: types.ModuleType, cfg: messages.Config,
             fork.end_call(pid)
 
 
-def _reply(rid: Any, status: str, **values: Any) -> bytes:
-    return protocol.encode_frame(messages.message(messages.REPLY, id=rid, status=status,
-                                                  **values))
+def _reply(rid: Any, status: str, **values: Any) -> dict[str, Any]:
+    return messages.message(messages.REPLY, id=rid, status=status, **values)
 
 
 def handle(msg: Any, sub: types.ModuleType, probes_by_name: dict, cfg: messages.Config,
-           private: tuple[int, int], landlock_abi: int = 0) -> tuple[bytes, int | None]:
+           private: tuple[int, int]) -> tuple[bytes, int | None]:
     """One request -> one reply frame (from the forked child, or a crash report), and
     the pid of the call's child when there was one."""
     call = messages.fields(msg, messages.CALL)
     if call is None:
-        return _reply(None, "error", error=messages.error_info("BadRequest", "?")), None
+        err = messages.error_info("BadRequest", "?")
+        return protocol.encode_frame(_reply(None, "error", error=err)), None
     rid = call["id"]
     probe = probes_by_name.get(call["probe"]) if type(call["probe"]) is str else None
     if probe is None:
         err = messages.error_info("UnknownProbe", f"no probe named {call['probe']!r}")
-        return _reply(rid, "error", error=err), None
+        return protocol.encode_frame(_reply(rid, "error", error=err)), None
     frame, death, pid = fork.run_in_child(lambda: _run_probe(probe, call, sub, cfg),
-                                          call["timeout"], cfg.max_frame, private, landlock_abi)
+                                          call["timeout"], cfg.max_frame, private, _landlock_abi)
     if frame is None:
         error = {**messages.error_info("Crashed", death["message"]), **death}
-        frame = _reply(rid, "crashed", error=error)
+        frame = protocol.encode_frame(_reply(rid, "crashed", error=error))
     return frame, pid
 
 
@@ -101,14 +102,13 @@ def _run_probe(probe: Any, call: dict, sub: types.ModuleType, cfg: messages.Conf
     out = {"output": capture.text(), "dropped": capture.dropped}
     rid = call["id"]
     try:
-        return protocol.encode_frame(messages.message(
-            messages.REPLY, id=rid, status=status, value=value, error=error, **out),
-            cfg.max_frame)
+        return protocol.encode_frame(_reply(rid, status, value=value, error=error, **out),
+                                     cfg.max_frame)
     except protocol.FrameTooLarge as e:
         err = messages.error_info("ResultTooLarge", str(e))
     except BaseException as e:  # noqa: BLE001 - MemoryError etc. while encoding
         err = messages.error_info("EncodeError", protocol.type_name(type(e)))
-    return _reply(rid, "error", error=err, **out)
+    return protocol.encode_frame(_reply(rid, "error", error=err, **out))
 
 
 def _invoke(probe: Any, sub: types.ModuleType, call: dict, capture: loader.Capture
@@ -139,13 +139,14 @@ def main(argv: list[str]) -> None:
     probes_by_name = probe_registry(_assignment_probes(cfg))
     confined = (startup.confine_self(argv[1], protocol.np.__file__, list(cfg.writable))
                 if cfg.confine else {})
-    landlock = confined.get("landlock", {})
+    global _landlock_abi
+    _landlock_abi = confined.get("landlock", {}).get("abi", 0) or 0
     # "hello" before any student code runs: silence after it is the submission's doing.
     protocol.write_all(rep, protocol.encode_frame(messages.message(messages.HELLO,
                                                                    confined=confined)))
     sub, ready = loader.load(argv[1], cfg)
     protocol.write_all(rep, protocol.encode_frame(ready, cfg.max_frame))
-    serve(req, rep, sub, cfg, probes_by_name, landlock.get("abi", 0) or 0)
+    serve(req, rep, sub, cfg, probes_by_name)
 
 
 if __name__ == "__main__":
