@@ -22,8 +22,6 @@ from autograder.errors import GraderError
 from autograder.report import results
 from autograder.sandbox import runtime
 from autograder.sandbox.client import Sandbox
-from autograder.sandbox.isolation import landlock
-from autograder.sandbox.isolation import report as layer_report
 from autograder.sandbox.spawn import Lifecycle
 from autograder.worker import confine
 
@@ -92,25 +90,6 @@ def test_strict_grade_still_writes_results(tmp_path: Path, monkeypatch) -> None:
     assert all(results.is_grader_error(t) for t in document["tests"])
     assert "--strict" in document["tests"][0]["output"]
     assert results.REGRADED in document["tests"][0]["output"]
-
-
-def test_offered_by_abi() -> None:
-    assert landlock.offered(0) == {"nondumpable"}
-    assert landlock.offered(5) == {"nondumpable", "landlock-fs"}
-    assert landlock.offered(7) == {"nondumpable", "landlock-fs", "landlock-scope"}
-
-
-def test_report_pure() -> None:
-    found = layer_report.report([], {"seccomp", "nondumpable", "landlock-fs"}, as_root=False)
-    assert list(found.missing) == ["landlock-scope"]
-    assert "the grader included" in found.missing["landlock-scope"]
-    assert "user-drop" in layer_report.report([], set(), as_root=True).missing
-
-
-def test_protected_inside_allowlist() -> None:
-    assert landlock.inside_allowlist(["/a/b"], ["/a"]) == ["/a/b"]
-    assert landlock.inside_allowlist(["/a"], ["/a/b/c.so"]) == ["/a"]
-    assert landlock.inside_allowlist(["/a/b"], ["/a/bc", "/x"]) == []
 
 
 # ---------------------------------------------------------------- killed from outside

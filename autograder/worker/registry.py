@@ -12,15 +12,16 @@ from typing import Any
 
 
 def registry(module: ModuleType) -> dict[str, Any]:
-    """The probes of ``module``: its public plain functions defined in it (not imported)."""
+    """The probes of ``module``: its public plain functions defined in it (not imported),
+    each under its own name (a ``def``: no lambda, no alias)."""
     return {k: v for k, v in vars(module).items()
             if not k.startswith("_") and type(v) is FunctionType
-            and v.__module__ == module.__name__}
+            and v.__module__ == module.__name__ and v.__name__ == k}
 
 
 def names_in(source: str) -> frozenset[str]:
     """What ``registry`` will find in a module of this source, read without running it:
-    its public undecorated top-level defs."""
+    its public undecorated top-level defs (``async def`` too: a function all the same)."""
     return frozenset(node.name for node in ast.parse(source).body
-                     if isinstance(node, ast.FunctionDef) and not node.decorator_list
-                     and not node.name.startswith("_"))
+                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and not node.decorator_list and not node.name.startswith("_"))
