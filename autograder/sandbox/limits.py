@@ -17,7 +17,7 @@ STARTUP_GRACE = 20.0   # interpreter start + numpy import, before any student co
 LOAD_GRACE = 1.0       # past the load timeout, for code that swallows the worker's alarm
 MAX_DEATHS = 5         # consecutive worker deaths before giving up on restarts
 LOG_KEEP = 8192        # bytes of the worker's raw fd 1/2 output kept (its tail)
-PIPE_SIZE = 1 << 20    # request/reply pipes: multi-MB arrays in fewer wake-ups
+PIPE_SIZE = 1 << 20    # request/reply pipes and each read or write on them: fewer wake-ups
 STOP_WAIT = 5.0        # seconds to wait for a killed worker (and its processes) to go
 
 

@@ -85,7 +85,7 @@ class Pipes:
         while view:
             self.wait(deadline, want_write=True)
             try:
-                view = view[os.write(self.req, view[: 1 << 20]):]
+                view = view[os.write(self.req, view[:limits.PIPE_SIZE]):]
             except BlockingIOError:
                 continue
             except BrokenPipeError:
@@ -118,7 +118,7 @@ class Pipes:
                     return msg
             self.wait(deadline)
             try:
-                data = os.read(self.rep, 1 << 20)
+                data = os.read(self.rep, limits.PIPE_SIZE)
             except BlockingIOError:
                 continue
             if not data:

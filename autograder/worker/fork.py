@@ -145,7 +145,7 @@ def _collect(r: int, pid: int, max_frame: int, cpu: int) -> tuple[bytes | None, 
 def _read_some(fd: int) -> bytes | None:
     """Available bytes, b"" at EOF, None when nothing is there yet."""
     try:
-        return _read(fd, 1 << 20)
+        return _read(fd, protocol.READ_CHUNK)
     except BlockingIOError:
         return None
 

@@ -11,7 +11,7 @@ import struct
 
 LENGTH = struct.Struct(">Q")
 DEFAULT_MAX_FRAME = 64 << 20
-_READ_CHUNK = 1 << 20
+READ_CHUNK = 1 << 20
 
 # Bound once at import: student code may later monkeypatch os in the worker.
 _os_read = os.read
@@ -76,7 +76,7 @@ def read_exact(fd: int, n: int) -> bytes:
     """Exactly ``n`` bytes from a blocking fd; shorter only at EOF."""
     parts, got = [], 0
     while got < n:
-        chunk = _os_read(fd, min(n - got, _READ_CHUNK))
+        chunk = _os_read(fd, min(n - got, READ_CHUNK))
         if not chunk:
             break
         parts.append(chunk)

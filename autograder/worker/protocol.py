@@ -36,6 +36,7 @@ else:  # in the worker copy: siblings are top-level modules
 DEFAULT_MAX_FRAME, LENGTH, FrameReader = framing.DEFAULT_MAX_FRAME, framing.LENGTH, framing.FrameReader
 FrameTooLarge, ProtocolError = framing.FrameTooLarge, framing.ProtocolError
 read_exact, read_frame, write_all = framing.read_exact, framing.read_frame, framing.write_all
+READ_CHUNK = framing.READ_CHUNK
 ALLOWED_KINDS, NPY_MAGIC, load_array, npy_parts = (npy.ALLOWED_KINDS, npy.NPY_MAGIC,
                                                     npy.load_array, npy.npy_parts)
 
