@@ -52,13 +52,16 @@ def ensure_environment() -> None:
 def worker_python() -> dict[str, str]:
     """As root, the student's code runs as an unprivileged user, who cannot execute an
     interpreter kept in root's home (pyenv): provide a world-readable one for it."""
-    if os.name != "posix" or os.geteuid() != 0 or "AUTOGRADER_WORKER_PYTHON" in os.environ:
+    # The system python runs this before .venv exists: runtime.py imports only stdlib.
+    from autograder.sandbox.runtime import PYTHON_ENV
+
+    if os.name != "posix" or os.geteuid() != 0 or PYTHON_ENV in os.environ:
         return {}
     done = subprocess.run([str(BIN / "python"), "-m", "autograder.sandbox.runtime", "provision"],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"kit: could not provision the grader's worker runtime:\n{done.stderr}")
-    return {"AUTOGRADER_WORKER_PYTHON": done.stdout.strip().splitlines()[-1]}
+    return {PYTHON_ENV: done.stdout.strip().splitlines()[-1]}
 
 
 def run(*command: str) -> int:

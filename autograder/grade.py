@@ -25,6 +25,7 @@ from autograder.intake.extraction import Extraction, extract, worker_source
 from autograder.intake.submission import Found, locate
 from autograder.report import results
 from autograder.report.results import REGRADED, Outcome
+from autograder.sandbox import limits
 from autograder.sandbox.client import Ready, Sandbox
 from autograder.sandbox.isolation import DEFAULT_USER
 from autograder.spec import Assignment
@@ -32,9 +33,8 @@ from autograder.spec import Assignment
 
 @dataclass
 class Options:
-    call_timeout: float = 10.0
-    # Loading runs only definitions (extraction.py), never experiments: seconds are plenty.
-    load_timeout: float = 10.0
+    call_timeout: float = limits.CALL_TIMEOUT
+    load_timeout: float = limits.LOAD_TIMEOUT
     # None: assignments.DEFAULT.
     assignment: Assignment | None = None
     # Besides the assignment's folder, its reference and the engine (Run.protected).
@@ -129,7 +129,7 @@ def start_worker(run: Run) -> None:
         worker_source(run.extraction), call_timeout=options.call_timeout,
         load_timeout=options.load_timeout, protected=run.protected, python=options.python,
         user_name=options.user_name, strict=options.strict, writable=options.writable,
-        confined=options.confined))
+        confined=options.confined, probes=run.assignment.probes))
     run.sandbox.launch()
 
 
@@ -143,7 +143,7 @@ def run_hidden_tests(run: Run) -> None:
 
 
 def report_load_failures(run: Run) -> None:
-    run.notes += _load_notes(run.sandbox, run.sandbox.start())
+    run.notes += _load_notes(run.sandbox.start())
 
 
 def log_isolation(run: Run) -> None:
@@ -183,15 +183,12 @@ def _grade(submission: Path, options: Options, assignment: Assignment
     return run.outcomes, run.notes
 
 
-def _load_notes(sandbox: Sandbox, ready: Ready) -> list[str]:
+def _load_notes(ready: Ready) -> list[str]:
     """What went wrong while the student's definitions were loaded, in their words."""
     if ready.error is not None:
         return [f"Loading your notebook's definitions failed: {ready.error.type}: "
                 f"{ready.error.message}"[:500]]
-    reply = sandbox.call("load_failures")
-    failures = reply.value if reply.ok and isinstance(reply.value, list) else []
-    return [f"While loading your notebook's definitions, {f}" for f in failures
-            if isinstance(f, str)]
+    return [f"While loading your notebook's definitions, {f}" for f in ready.failures]
 
 
 def _grader_failed(assignment: Assignment, problem: str) -> dict[str, Outcome]:

@@ -20,8 +20,9 @@ from assignments.linear_classifiers.rubric import ITEMS
 from autograder import grade as engine
 from autograder.errors import GraderError
 from autograder.report import results
-from autograder.sandbox import layers, runtime
+from autograder.sandbox import runtime
 from autograder.sandbox.client import Sandbox
+from autograder.sandbox.spawn import Lifecycle
 from autograder.worker import confine
 
 ROOT = os.geteuid() == 0
@@ -91,41 +92,22 @@ def test_strict_grade_still_writes_results(tmp_path: Path, monkeypatch) -> None:
     assert results.REGRADED in document["tests"][0]["output"]
 
 
-def test_offered_by_abi() -> None:
-    assert layers.offered(0) == {"nondumpable"}
-    assert layers.offered(5) == {"nondumpable", "landlock-fs"}
-    assert layers.offered(7) == {"nondumpable", "landlock-fs", "landlock-scope"}
-
-
-def test_report_pure() -> None:
-    found = layers.report([], {"seccomp", "nondumpable", "landlock-fs"}, as_root=False)
-    assert list(found.missing) == ["landlock-scope"]
-    assert "the grader included" in found.missing["landlock-scope"]
-    assert "user-drop" in layers.report([], set(), as_root=True).missing
-
-
-def test_protected_inside_allowlist() -> None:
-    assert layers.inside_allowlist(["/a/b"], ["/a"]) == ["/a/b"]
-    assert layers.inside_allowlist(["/a"], ["/a/b/c.so"]) == ["/a"]
-    assert layers.inside_allowlist(["/a/b"], ["/a/bc", "/x"]) == []
-
-
 # ---------------------------------------------------------------- killed from outside
 
 def _kill_each_spawn(monkeypatch, times: int) -> list[int]:
     """Every worker the sandbox starts (up to ``times``) gets a real SIGKILL at once,
     before its hello: what the OOM killer does to a fresh process."""
     killed: list[int] = []
-    spawn = Sandbox._spawn
+    spawn = Lifecycle.spawn
 
-    def spawn_and_kill(self: Sandbox):
+    def spawn_and_kill(self: Lifecycle):
         worker = spawn(self)
         if len(killed) < times:
             os.kill(worker.proc.pid, signal.SIGKILL)
             killed.append(worker.proc.pid)
         return worker
 
-    monkeypatch.setattr(Sandbox, "_spawn", spawn_and_kill)
+    monkeypatch.setattr(Lifecycle, "spawn", spawn_and_kill)
     return killed
 
 

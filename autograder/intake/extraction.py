@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.errors import SubmissionError
 from autograder.intake.magics import PYTHON_BODY, cell_magic, may_have_escapes, to_python
+from autograder.worker.messages import Chunks
 
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BUILTINS = frozenset(dir(builtins))
@@ -219,32 +220,8 @@ def _bound_names(node: ast.stmt) -> set[str]:
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-# Runs in the worker: each chunk on its own, named after its cell so that
-# tracebacks read "cell 12, line 4", and a failing chunk (an import of the
-# notebook's plotting helpers, say) does not stop the ones after it.
-_LOADER = '''\
-def _load_chunks(chunks, features):
-    import __future__
-    import linecache
-    flags = 0
-    for feature in features:
-        flags |= getattr(__future__, feature).compiler_flag
-    failures = []
-    for name, text in chunks:
-        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
-        try:
-            exec(compile(text, name, "exec", flags, dont_inherit=True), globals())
-        except (Exception, SystemExit) as exc:
-            failures.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
-    return failures
-
-
-_load_failures = _load_chunks(%r, %r)
-del _load_chunks
-'''
-
-
-def worker_source(extraction: Extraction) -> str:
-    """One Python source that defines what the extraction kept, chunk by chunk."""
-    chunks = [(f"cell {c.cell}", "\n" * (c.line - 1) + c.source) for c in extraction.chunks]
-    return _LOADER % (chunks, extraction.future)
+def worker_source(extraction: Extraction) -> Chunks:
+    """What the extraction kept, chunk by chunk: the worker runs each on its own (named
+    after its cell, at its line), so a failing chunk does not stop the ones after it."""
+    pieces = tuple((f"cell {c.cell}", "\n" * (c.line - 1) + c.source) for c in extraction.chunks)
+    return Chunks(pieces, extraction.future)

@@ -36,12 +36,12 @@ from typing import Any
 
 from autograder import paths, spec
 from autograder.report.results import is_grader_error
+from autograder.sandbox.runtime import PYTHON_ENV as WORKER_PYTHON_ENV
 from autograder.spec import Item
 
 KIT = paths.KIT
 # nbgrader sets NBGRADER_EXECUTION=autograde in the environment its kernels inherit.
 EXECUTION_ENV = "NBGRADER_EXECUTION"
-WORKER_PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 GRADE_TIMEOUT = 900.0  # seconds; a grade takes ~2 s, every call to the student has its own limit
 
 

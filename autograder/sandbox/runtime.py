@@ -5,7 +5,7 @@ user cannot go (here: /root/.pyenv, mode 700). ``provision()`` builds a venv
 from the system Python at a world-readable place and installs the pinned numpy:
 
     python3 -m autograder.sandbox.runtime provision /opt/lcgrader-python
-    # prints /opt/lcgrader-python/bin/python -> AUTOGRADER_WORKER_PYTHON
+    # prints /opt/lcgrader-python/bin/python -> AUTOGRADER_WORKER_PYTHON (PYTHON_ENV)
 
 Re-running it is cheap: a DEST that already works is left alone.
 """
@@ -22,9 +22,13 @@ from pathlib import Path
 
 from autograder import paths
 
+# The worker's interpreter, when not the grader's own (as root: one the sandbox user can run).
+PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
 DEFAULT_DEST = Path("/opt/lcgrader-python")
 BASE_PYTHON = "/usr/bin/python3"
 NUMPY = "numpy==2.4.6"
+PROVISION_HINT = (f"run `python3 -m autograder.sandbox.runtime provision {DEFAULT_DEST}` as root "
+                  f"and set {PYTHON_ENV}={DEFAULT_DEST}/bin/python (or pass python=...)")
 _CHECK = "import sys, numpy; print(sys.version_info >= (3, 10), numpy.__version__)"
 
 

@@ -1,6 +1,6 @@
 """Kernel confinement the worker applies to itself: Landlock, no-new-privs, not dumpable.
 
-Stdlib only (ctypes), Linux only. Used by harness.py before any student code runs,
+Stdlib only (ctypes), Linux only. Used by startup.py before any student code runs,
 and by the grader to probe what this kernel offers (``abi()``, a single syscall).
 
 Landlock (mainline since 5.13) needs no privilege: a process restricts itself and

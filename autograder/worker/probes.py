@@ -2,9 +2,11 @@
 
 Every PUBLIC FUNCTION defined in this module is a probe, called as
 ``probe(submission_module, *args, **kwargs)`` in a fresh forked child; its return
-value is sent back as data (see protocol.py). Add probes as plain functions;
-keep helpers private (leading underscore). Runs inside the untrusted worker:
-stdlib + numpy only, and nothing a student must not see.
+value is sent back as data (see protocol.py). These are the generic ones; an
+assignment adds its own in one module of the same kind (``Sandbox(probes=...)``, for
+example assignments/linear_classifiers/probes.py), registered by the same rule
+(registry.py). Keep helpers private (leading underscore). Runs inside the untrusted
+worker: stdlib + numpy only, and nothing a student must not see.
 """
 
 from __future__ import annotations
@@ -37,125 +39,9 @@ def call(sub: ModuleType, name: str, *args: Any, **kwargs: Any) -> Any:
     return fn(*args, **kwargs)
 
 
-# --- Probes of the hidden tests. Test scaffolding only: the expected values and
-# --- the reference never come here; the grader computes and compares them.
-
-def _scalar_function(kind: str, A: Any = None) -> Any:
-    """A function with a known gradient: "cubic" sum(x**3), "weighted_square" sum(A x**2)."""
-    import numpy as np
-
-    if kind == "cubic":
-        return lambda v: float(np.sum(v ** 3))
-    if kind == "weighted_square":
-        return lambda v: float(np.sum(A * v ** 2))
-    raise ValueError(f"unknown test function {kind!r}")
-
-
-def numerical_gradient(sub: ModuleType, kind: str, x: Any, A: Any = None) -> dict:
-    """eval_numerical_gradient(f, x) on a known function; also returns x afterwards."""
-    grad = call(sub, "eval_numerical_gradient", _scalar_function(kind, A), x)
-    return {"grad": grad, "x_after": x}
-
-
-def grad_check(sub: ModuleType, kind: str, x: Any, analytic: Any, num_checks: int, seed: int,
-               A: Any = None) -> dict:
-    """grad_check_sparse on a known function, recording which entries f saw perturbed."""
-    import numpy as np
-
-    original, f, touched = x.copy(), _scalar_function(kind, A), []
-
-    def recording(v: Any) -> float:
-        touched.append(np.flatnonzero(v.ravel() != original.ravel()).tolist())
-        return f(v)
-
-    errors = call(sub, "grad_check_sparse", recording, x, analytic, num_checks=num_checks,
-                  seed=seed)
-    return {"errors": errors, "touched": [t for t in touched if t], "x_after": x}
-
-
-def _classifier_base(sub: ModuleType) -> Any:
-    base = vars(sub).get("LinearClassifier", _MISSING)
-    if base is _MISSING or not isinstance(base, type):
-        raise MissingFunction("submission does not define the class `LinearClassifier`")
-    return base
-
-
-def train_recorded(sub: ModuleType, X: Any, y: Any, W0: Any, G: Any, lr: float, reg: float,
-                   num_iters: int, batch_size: int, seed: int) -> dict:
-    """train() through a loss that records its batches and returns loss 100 + k and grad G.
-
-    Column 0 of X holds each row's index, so the rows of every batch can be named.
-    """
-    seen: dict = {"rows": [], "labels": [], "weights": [], "regs": []}
-
-    class Recording(_classifier_base(sub)):
-        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
-            seen["rows"].append(X_batch[:, 0].astype(int).tolist())
-            seen["labels"].append(y_batch.tolist())
-            seen["weights"].append(self.W.copy())
-            seen["regs"].append(float(reg))
-            return 100.0 + len(seen["rows"]) - 1, G.copy()
-
-    model = Recording()
-    model.W = W0.copy()
-    history = model.train(X, y, learning_rate=lr, reg=reg, num_iters=num_iters,
-                          batch_size=batch_size, seed=seed)
-    return {**seen, "history": history, "W_final": model.W}
-
-
-def train_twice(sub: ModuleType, X: Any, y: Any, G: Any) -> dict:
-    """Two train() calls on one fresh model, through a loss that records the W it sees and
-    returns gradient G: the second call must start from the W the first one left."""
-    seen: list = []
-
-    class Recording(_classifier_base(sub)):
-        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
-            seen.append(self.W.copy())
-            return 1.0, G.copy()
-
-    model = Recording()
-    model.train(X, y, learning_rate=0.1, reg=0.0, num_iters=2, batch_size=8, seed=0)
-    after_first = model.W.copy()
-    calls = len(seen)
-    model.train(X, y, learning_rate=0.1, reg=0.0, num_iters=2, batch_size=8, seed=1)
-    return {"after_first": after_first, "second_start": seen[calls] if len(seen) > calls
-            else None, "first_start": seen[0] if seen else None}
-
-
-def train_least_squares(sub: ModuleType, X: Any, y: Any) -> Any:
-    """The weights train() learns on (X, y) with a least-squares loss (the grader scores them)."""
-    import numpy as np
-
-    class LeastSquares(_classifier_base(sub)):
-        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
-            residual = X_batch @ self.W - np.eye(self.W.shape[1])[y_batch]
-            n = len(y_batch)
-            return float(np.sum(residual ** 2)) / (2 * n), X_batch.T @ residual / n
-
-    model = LeastSquares()
-    model.train(X, y, learning_rate=0.05, reg=0.0, num_iters=300, batch_size=30, seed=0)
-    return model.W
-
-
-def predict(sub: ModuleType, W: Any, X: Any) -> Any:
-    """predict(X) of a classifier whose weights are W."""
-
-    class Fixed(_classifier_base(sub)):
-        def loss(self, X_batch: Any, y_batch: Any, reg: float) -> tuple:
-            raise RuntimeError("predict should not call loss")
-
-    model = Fixed()
-    model.W = W
-    return model.predict(X)
-
-
-def repeat(sub: ModuleType, name: str, W: Any, X: Any, y: Any, regs: list) -> list:
-    """The loss of name(W, X, y, reg) for each reg; the grader times the whole request and
-    checks every loss, so the calls must really happen."""
-    return [call(sub, name, W, X, y, reg)[0] for reg in regs]
-
-
-def load_failures(sub: ModuleType) -> list:
-    """What failed while the submission's definitions were loaded (extraction.py's loader)."""
-    failures = vars(sub).get("_load_failures", [])
-    return [str(f)[:300] for f in failures[:20]] if type(failures) is list else []
+def repeat(sub: ModuleType, name: str, *args: Any) -> list:
+    """``name(*fixed, v)[0]`` for each v of the last argument (a list), in one request: the
+    grader times the whole request and checks every result, so the calls must really
+    happen; only each result's first item travels back (a loss without its gradient)."""
+    *fixed, values = args
+    return [call(sub, name, *fixed, v)[0] for v in values]

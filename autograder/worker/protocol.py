@@ -1,6 +1,6 @@
-"""Wire protocol between the trusted grader and the untrusted worker.
+"""Wire protocol between the trusted grader and the untrusted worker: values in frames.
 
-A frame is ``>Q length`` + payload; the payload is ``>I header length`` + a JSON
+A frame is ``>Q length`` + payload (framing.py); the payload is ``>I header length`` + a JSON
 header + zero or more ``.npy`` blobs. The header is ``{"value": V, "arrays":
 [sizes]}`` where V is one encoded value (messages are dicts). Encoding tags every
 container so that a student's dict can never be mistaken for a tag:
@@ -19,35 +19,35 @@ dtypes only. Stdlib + numpy only: this module also runs inside the worker.
 
 from __future__ import annotations
 
-import io
 import json
-import math
-import os
 import struct
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-LENGTH = struct.Struct(">Q")
+if __package__:
+    from . import framing, npy
+else:  # in the worker copy: siblings are top-level modules
+    import framing
+    import npy
+
+# One framing (framing.py) and one .npy codec (npy.py), named here too for the callers.
+DEFAULT_MAX_FRAME, LENGTH, FrameReader = framing.DEFAULT_MAX_FRAME, framing.LENGTH, framing.FrameReader
+FrameTooLarge, ProtocolError = framing.FrameTooLarge, framing.ProtocolError
+read_exact, read_frame, write_all = framing.read_exact, framing.read_frame, framing.write_all
+READ_CHUNK = framing.READ_CHUNK
+ALLOWED_KINDS, NPY_MAGIC, load_array, npy_parts = (npy.ALLOWED_KINDS, npy.NPY_MAGIC,
+                                                    npy.load_array, npy.npy_parts)
+
 HEADER_LENGTH = struct.Struct(">I")
-DEFAULT_MAX_FRAME = 64 << 20
 MAX_DEPTH = 64
 MAX_INT_BITS = 8192            # JSON ints above ~2400 digits trip int->str limits
-ALLOWED_KINDS = frozenset("biufc")
-NPY_MAGIC = b"\x93NUMPY"
-_READ_CHUNK = 1 << 20
 
 # Bound once at import: student code may later monkeypatch json/numpy in the worker.
 _dumps = json.dumps
 _loads = json.loads
 _view = np.ndarray.view
-_tobytes = np.ndarray.tobytes
-_BytesIO = io.BytesIO
-_read_magic = np.lib.format.read_magic
-_read_header = {(1, 0): np.lib.format.read_array_header_1_0,
-                (2, 0): np.lib.format.read_array_header_2_0}
-_np_load = np.load
 _item = np.generic.item
 _ndarray = np.ndarray
 _generic = np.generic
@@ -60,16 +60,6 @@ _complex_imag = complex.imag.__get__
 _list_copy = list.copy
 _tuple_items = tuple.__getitem__
 _dict_items = dict.items
-_os_read = os.read
-_os_write = os.write
-
-
-class ProtocolError(Exception):
-    """A frame or message that does not follow the protocol."""
-
-
-class FrameTooLarge(ProtocolError):
-    """A frame above the size cap (refused by the writer or the reader)."""
 
 
 @dataclass(frozen=True)
@@ -160,18 +150,6 @@ def _encode_array(x: Any, arrays: list) -> Any:
         return {"U": f"ndarray[{dt.str}]"}
     arrays.append(npy_parts(plain))
     return {"A": len(arrays) - 1}
-
-
-def npy_parts(plain: np.ndarray) -> tuple[bytes, Any, int]:
-    """``.npy`` v1.0 header and data of a plain numeric array, built here rather than by
-    np.save: only C-level ndarray methods run, so a numpy patched by a student cannot
-    interfere, and a C-contiguous array is not copied until the frame is joined."""
-    header = f"{{'descr': {plain.dtype.str!r}, 'fortran_order': False, 'shape': {plain.shape!r}, }}"
-    header += " " * (-(len(NPY_MAGIC) + 4 + len(header) + 1) % 64) + "\n"
-    head = b"".join([NPY_MAGIC, b"\x01\x00", struct.pack("<H", len(header)),
-                     header.encode("latin1")])
-    data = plain if plain.flags.c_contiguous else _tobytes(plain, "C")
-    return head, data, len(head) + plain.nbytes
 
 
 def encode_frame(message: Any, max_frame: int = DEFAULT_MAX_FRAME) -> bytes:
@@ -267,127 +245,3 @@ def _decode_leaf(tag: str, body: Any, arrays: list, used: set[int]) -> Any:
             type(v) in (int, float) for v in body):
         return complex(float(body[0]), float(body[1]))
     raise ProtocolError(f"unknown value tag {str(tag)[:20]!r}")
-
-
-def load_array(blob: bytes | memoryview) -> np.ndarray:
-    """A numeric/bool ndarray from ``.npy`` bytes; header checked before numpy reads it."""
-    raw = bytes(blob)
-    if not raw.startswith(NPY_MAGIC):
-        raise ProtocolError("array blob is not in .npy format")
-    bio = _BytesIO(raw)
-    shape, dtype = _check_npy_header(bio)
-    count = math.prod(shape)
-    if count * dtype.itemsize != len(raw) - bio.tell():
-        raise ProtocolError("array data size does not match its header")
-    try:
-        arr = _np_load(_BytesIO(raw), allow_pickle=False)
-    except Exception as e:  # noqa: BLE001 - any numpy complaint is a bad frame
-        raise ProtocolError(f"unreadable array: {type(e).__name__}") from None
-    if type(arr) is not np.ndarray or arr.shape != shape or arr.dtype != dtype:
-        raise ProtocolError("array does not match its header")
-    return arr
-
-
-def _check_npy_header(bio: io.BytesIO) -> tuple[tuple[int, ...], np.dtype]:
-    """Shape and dtype from an npy header, refusing pickles, objects and structures."""
-    try:
-        version = _read_magic(bio)
-        reader = _read_header.get(version)
-        if reader is None:
-            raise ProtocolError(f"unsupported .npy version {version}")
-        shape, _fortran, dtype = reader(bio)
-    except ProtocolError:
-        raise
-    except Exception as e:  # noqa: BLE001 - numpy raises ValueError/SyntaxError/...
-        raise ProtocolError(f"bad .npy header: {type(e).__name__}") from None
-    if not isinstance(dtype, np.dtype):
-        raise ProtocolError("bad dtype")
-    if (dtype.kind not in ALLOWED_KINDS or dtype.hasobject or dtype.fields is not None
-            or dtype.subdtype is not None):
-        raise ProtocolError(f"array dtype {dtype.str!r} is not numeric")
-    if type(shape) is not tuple or any(type(n) is not int or n < 0 for n in shape):
-        raise ProtocolError("bad array shape")
-    return shape, dtype
-
-
-# ---------------------------------------------------------------- framing
-
-class FrameReader:
-    """Incremental frame splitter for non-blocking reads (used by the grader)."""
-
-    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
-        self.max_frame = max_frame
-        self._head = bytearray()      # the length prefix being read
-        self._parts: list[bytes] = []  # payload chunks of the current frame
-        self._have = 0
-        self._need: int | None = None
-
-    @property
-    def pending(self) -> int:
-        """Bytes of an incomplete frame held so far (0 at a frame boundary)."""
-        return len(self._head) + self._have + (self._need is not None)
-
-    def _start(self, view: memoryview) -> memoryview:
-        """Consume length-prefix bytes; set ``_need`` once all 8 are there."""
-        take = LENGTH.size - len(self._head)
-        self._head += view[:take]
-        if len(self._head) == LENGTH.size:
-            (n,) = LENGTH.unpack(self._head)
-            if n > self.max_frame:
-                raise FrameTooLarge(f"peer announced a frame of {n} bytes (cap {self.max_frame})")
-            self._need = n
-            self._head.clear()
-        return view[take:]
-
-    def feed(self, data: bytes) -> list[bytes]:
-        """Add bytes; return the payloads of all frames completed by them."""
-        out, view = [], memoryview(data)
-        while True:
-            if self._need is None:
-                view = self._start(view)
-                if self._need is None:
-                    return out
-            take = min(self._need - self._have, len(view))
-            if take:
-                self._parts.append(view[:take].tobytes())
-                self._have += take
-                view = view[take:]
-            if self._have < self._need:
-                return out
-            out.append(b"".join(self._parts))
-            self._parts, self._have, self._need = [], 0, None
-
-
-def read_exact(fd: int, n: int) -> bytes:
-    """Exactly ``n`` bytes from a blocking fd; shorter only at EOF."""
-    parts, got = [], 0
-    while got < n:
-        chunk = _os_read(fd, min(n - got, _READ_CHUNK))
-        if not chunk:
-            break
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
-
-
-def read_frame(fd: int, max_frame: int = DEFAULT_MAX_FRAME) -> bytes | None:
-    """One payload from a blocking fd; None on EOF at a frame boundary."""
-    prefix = read_exact(fd, LENGTH.size)
-    if not prefix:
-        return None
-    if len(prefix) < LENGTH.size:
-        raise ProtocolError("truncated frame length")
-    (n,) = LENGTH.unpack(prefix)
-    if n > max_frame:
-        raise FrameTooLarge(f"frame of {n} bytes exceeds the cap of {max_frame}")
-    payload = read_exact(fd, n)
-    if len(payload) < n:
-        raise ProtocolError("truncated frame")
-    return payload
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """Write every byte to a blocking fd."""
-    view = memoryview(data)
-    while view:
-        view = view[_os_write(fd, view):]

@@ -1,15 +1,15 @@
-"""What isolation a worker got, in words a TA can act on, and what a missing layer exposes.
+"""The layer report: what isolation a worker got, in words a TA can act on, and what a
+missing layer exposes.
 
 The worker reports in its "hello" (before any student code runs) what it applied to
 itself: Landlock's file-system allowlist and signal scope, and not being dumpable.
-The grader adds what it applied from outside (isolation.Plan). A layer the grader
+The grader adds what it applied from outside (plan.Plan). A layer the grader
 expects but that did not hold is *missing*; ``exposure()`` says what the worker can then
 reach, and ``Sandbox(strict=True)`` refuses to grade with any required layer missing.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 # The layers `--strict` requires, with the kernel feature each needs.
@@ -56,12 +56,6 @@ def expected(*, as_root: bool, dropped: bool, seccomp: bool) -> set[str]:
     return held
 
 
-def offered(abi: int) -> set[str]:
-    """The worker's own layers a kernel with this Landlock ABI (0: none) will let it apply."""
-    return {"nondumpable"} | ({"landlock-fs"} if abi >= 1 else set()) | (
-        {"landlock-scope"} if abi >= 6 else set())
-
-
 def exposure(name: str, *, as_root: bool) -> str:
     """What the worker can reach without layer ``name``."""
     files = ("every world-readable file on this machine (another checkout of the solutions, "
@@ -96,18 +90,3 @@ def refusal(missing: dict[str, str]) -> str:
     """The --strict refusal message."""
     return ("refusing to grade (--strict): " + "; ".join(describe_missing(missing))
             + ". Grade on a machine with these kernel features, or without --strict.")
-
-
-def inside_allowlist(protected: list[str], allowed: list[str]) -> list[str]:
-    """Protected paths the allowlist reaches into (a path under an allowed one, or an
-    allowed one under a protected folder): should be none."""
-    real = [os.path.realpath(a) for a in allowed]
-    out = []
-    for p in map(os.path.realpath, protected):
-        if any(_under(p, a) or _under(a, p) for a in real):
-            out.append(p)
-    return out
-
-
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
