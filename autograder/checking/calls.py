@@ -36,7 +36,7 @@ class Student:
 
     def probe(self, probe: str, *args: Any, label: str, timeout: float | None = None,
               **kwargs: Any) -> Any:
-        """Run a probe of autograder/worker/probes.py against the submission."""
+        """Run a probe (autograder/worker/probes.py or the assignment's probes.py) against the submission."""
         return self._reply(probe, args, kwargs, label, timeout).value
 
     def timed(self, probe: str, *args: Any, label: str, **kwargs: Any) -> tuple[float, Any]:

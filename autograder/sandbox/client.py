@@ -2,7 +2,7 @@
 
     with Sandbox(Path("submission.py"), protected=[hidden_dir]) as sb:
         ready = sb.start()                       # names defined, load error, output
-        reply = sb.call("call", "svm_loss_naive", W, X, y, 0.1)
+        reply = sb.call("call", "loss", W, X, y, 0.1)
         if reply.ok: loss, dW = reply.value      # plain data only
 
 The grader only ever reads frames from the worker's pipe and decodes them with

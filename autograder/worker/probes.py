@@ -4,7 +4,7 @@ Every PUBLIC FUNCTION defined in this module is a probe, called as
 ``probe(submission_module, *args, **kwargs)`` in a fresh forked child; its return
 value is sent back as data (see protocol.py). These are the generic ones; an
 assignment adds its own in one module of the same kind (``Sandbox(probes=...)``, for
-example assignments/linear_classifiers/probes.py), registered by the same rule
+example assignments/<name>/probes.py), registered by the same rule
 (registry.py). Keep helpers private (leading underscore). Runs inside the untrusted
 worker: stdlib + numpy only, and nothing a student must not see.
 """
