@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.sandbox.runtime import PYTHON_ENV
 from linclass.assignment import NOTEBOOK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ SOLUTIONS = ROOT / "solutions" / NOTEBOOK
 ASSIGNMENT = ROOT / "assignment" / NOTEBOOK
 REQUIREMENTS = ROOT / "requirements.txt"
 GRADESCOPE_MB = 768                       # Gradescope's default container memory
-WORKER_PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
+WORKER_PYTHON_ENV = PYTHON_ENV
 
 
 # ---------------------------------------------------------------- timing

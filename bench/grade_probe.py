@@ -36,6 +36,8 @@ from autograder import grade as engine  # the stages, wrapped below by name
 from autograder.checking import reference, runner
 from autograder.report import results
 from autograder.sandbox.client import Sandbox
+from autograder.sandbox.guard import Guard
+from autograder.sandbox.spawn import Lifecycle
 
 T_IMPORTS = time.perf_counter()
 
@@ -61,9 +63,9 @@ wrap(engine, "locate", "read submission (locate + JSON)")
 wrap(engine, "extract", "extract definitions (ast)")
 wrap(engine, "worker_source", "worker source")
 wrap(engine, "close_grader_folders", "chmod protected folders")
-wrap(Sandbox, "_prepare", "sandbox prepare (all)")
+wrap(Guard, "prepare", "sandbox prepare (all)")
 wrap(Sandbox, "launch", "worker launch (spawn, not waited for)")
-wrap(Sandbox, "_await_load", "wait for the loaded submission (after pytest's start)")
+wrap(Lifecycle, "await_load", "wait for the loaded submission (after pytest's start)")
 wrap(Sandbox, "call", "worker calls (fork per call), inside the tests")
 wrap(Sandbox, "close", "sandbox close (kill, reap, remove)")
 wrap(runner, "run_hidden_tests", "pytest run (all hidden tests)")
@@ -178,14 +180,14 @@ def _kind(pid: int, me: int, parents: dict[int, int]) -> str:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         cmd = ""
-    if "harness.py" in cmd:
+    if "server.py" in cmd:
         parent_cmd = ""
         try:
             parent_cmd = Path(f"/proc/{parents.get(pid, 0)}/cmdline").read_bytes().decode(
                 errors="replace")
         except OSError:
             pass
-        return "worker fork (one call)" if "harness.py" in parent_cmd else "worker"
+        return "worker fork (one call)" if "server.py" in parent_cmd else "worker"
     return "other child (python probe)"
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.sandbox.runtime import PYTHON_ENV
 from linclass.assignment import PLOTS, SUBMISSION_ZIP
 from release import handout
 from release.pipeline import render
@@ -138,8 +139,8 @@ def kit_env() -> dict[str, str]:
     """The kit's grader as `python3 kit.py run` starts it (as root: a worker interpreter
     that the unprivileged worker user may run)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if os.name == "posix" and os.geteuid() == 0 and "AUTOGRADER_WORKER_PYTHON" not in env:
+    if os.name == "posix" and os.geteuid() == 0 and PYTHON_ENV not in env:
         from autograder.sandbox.runtime import ensure_runtime
 
-        env["AUTOGRADER_WORKER_PYTHON"] = str(ensure_runtime())
+        env[PYTHON_ENV] = str(ensure_runtime())
     return env

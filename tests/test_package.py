@@ -15,6 +15,7 @@ import pytest
 
 from assignments.linear_classifiers.rubric import ITEMS
 from autograder.integrations.gradescope import package
+from autograder.sandbox.runtime import PYTHON_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "linear_classifiers.ipynb"
@@ -79,7 +80,7 @@ def test_setup_sh_installs_into_its_own_venv(archive: Path, tmp_path: Path) -> N
     try:
         env = {**os.environ, "AUTOGRADER_SKIP_APT": "1", "AUTOGRADER_VENV": str(folder / "v"),
                "AUTOGRADER_BASE_PYTHON": SYSTEM_PYTHON}
-        env.pop("AUTOGRADER_WORKER_PYTHON", None)
+        env.pop(PYTHON_ENV, None)
         subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, check=True,
                        capture_output=True, timeout=600)
         assert (folder / "v" / "pyvenv.cfg").exists()
