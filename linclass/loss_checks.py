@@ -52,6 +52,7 @@ def run(loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray,
 def numeric_gradient(f: Callable[[np.ndarray], float], W: np.ndarray,
                      h: float = 1e-6) -> np.ndarray:
     """Centered differences of f at W, one entry at a time, on a fresh copy each."""
+    __tracebackhide__ = True
     grad = np.zeros(W.shape)
     for index in np.ndindex(W.shape):
         step = np.zeros(W.shape)
@@ -118,8 +119,9 @@ def at_zero(loss_fn: LossFn, expected: float, why: str, known: dict[float, str])
 def lecture_losses(loss_fn: LossFn, expected: tuple[float, ...]) -> None:
     __tracebackhide__ = True
     name = name_of(loss_fn)
-    got = np.array([run(loss_fn, LECTURE[[i]], np.eye(1), LECTURE_Y[[i]], 0.0)[0]
-                    for i in range(3)])
+    got = np.zeros(3)
+    for i in range(3):  # a loop, not a comprehension: its frame would show in a traceback
+        got[i] = run(loss_fn, LECTURE[[i]], np.eye(1), LECTURE_Y[[i]], 0.0)[0]
     if not close(got, expected, rtol=1e-4, atol=1e-6):
         likely = ("the loss is C - 1 whatever the scores: each margin must subtract the "
                   "example's own true-class score s_yi" if np.allclose(got, 2.0) else "")
@@ -235,7 +237,7 @@ def softmax_lecture_gradient(loss_fn: LossFn) -> None:
     likely = _shared_gradient_mistake(dW, expected[None])
     if not likely and np.isclose(dW.sum(), 1.0):
         likely = "the gradient uses p instead of p - onehot(y): subtract 1 at the true class"
-    fail(name, "the gradient of the lecture's cat loss (X = [[1]], so dW = p - onehot(y))",
+    fail(name, "the gradient of the lecture's cat loss (one example x = [1], so dW = p - onehot(y))",
          how_far(dW, expected[None]), likely)
 
 
@@ -257,7 +259,12 @@ def gradient_matches(loss_fn: LossFn) -> None:
     W, X, y = problem()
     for reg in (0.0, REG):
         _, dW = run(loss_fn, W, X, y, reg)
-        numeric = numeric_gradient(lambda w, r=reg: run(loss_fn, w, X, y, r)[0], W)
+
+        def loss_at(w: np.ndarray, reg: float = reg) -> float:
+            __tracebackhide__ = True
+            return run(loss_fn, w, X, y, reg)[0]
+
+        numeric = numeric_gradient(loss_at, W)
         if not close(dW, numeric, rtol=1e-5, atol=1e-7):
             fail(name, f"dW against centered differences of your loss (N = 5, reg = {reg:g}, "
                  "margins mixed)", how_far(dW, numeric), _shared_gradient_mistake(dW, numeric))

@@ -9,6 +9,7 @@ student's own code shows the student's frames and not the kit's.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -45,13 +46,22 @@ def call(function: Callable[..., Any], *args: Any) -> Any:
     __tracebackhide__ = True
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     result = function(*copies)
-    for position, (before, after) in enumerate(zip(args, copies, strict=True)):
+    for name, before, after in zip(parameters(function, len(args)), args, copies, strict=True):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after):
-            fail(name_of(function), f"argument {position + 1} (shape {before.shape}) must be "
-                 "left unchanged", f"your function changed it ({where(after, before)})",
+            fail(name_of(function), f"its input {name} (shape {before.shape}) must be left "
+                 "unchanged", f"your function changed it ({where(after, before, ('now', 'was'))})",
                  "an in-place operation (-=, *=, out=, a slice assignment) on an input or on "
                  "a view of it: work on a copy")
     return result
+
+
+def parameters(function: Callable[..., Any], count: int) -> list[str]:
+    """The names of the first `count` parameters, or 'argument 1', ... when unknown."""
+    try:
+        names = list(inspect.signature(function).parameters)[:count]
+    except (TypeError, ValueError):
+        names = []
+    return names + [f"argument {k + 1}" for k in range(len(names), count)]
 
 
 def name_of(function: Any) -> str:
@@ -94,7 +104,8 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:80]
 
 
-def where(got: np.ndarray, expected: np.ndarray) -> str:
+def where(got: np.ndarray, expected: np.ndarray, labels: tuple[str, str] = ("yours", "expected")
+          ) -> str:
     """How two arrays of one shape differ: count, largest difference and its index."""
     difference = np.abs(np.asarray(got, float) - np.asarray(expected, float))
     difference = np.where(np.isnan(difference), np.inf, difference)
@@ -102,8 +113,8 @@ def where(got: np.ndarray, expected: np.ndarray) -> str:
     at = ", ".join(str(int(i)) for i in index)
     count = int(np.sum(difference > 1e-8 + 1e-6 * np.abs(expected)))
     return (f"{count} of {difference.size} entries differ, the largest by "
-            f"{float(difference[index]):.3g} at [{at}] (yours {float(got[index]):.6g}, "
-            f"expected {float(expected[index]):.6g})")
+            f"{float(difference[index]):.3g} at [{at}] ({labels[0]} {float(got[index]):.6g}, "
+            f"{labels[1]} {float(expected[index]):.6g})")
 
 
 def ratio(got: Any, expected: Any, rtol: float = 1e-4) -> float | None:
