@@ -37,8 +37,10 @@ def problem() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return W, X, np.array([0, 1, 2, 0, 1])
 
 
-def run(loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray,
-        reg: float) -> tuple[float, np.ndarray]:
+Result = tuple[float, np.ndarray]   # (loss, dW of W's shape)
+
+
+def run(loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float) -> Result:
     """(loss, dW) from the student's function, called on copies, shapes checked."""
     __tracebackhide__ = True
     name = name_of(loss_fn)
