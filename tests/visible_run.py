@@ -25,10 +25,16 @@ from tests.corpus import CELLS, Case
 from tests.notebooks import BLANK, REFERENCE, grade_id
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-SNAPSHOT = "_visible_names = set(globals()) | {'_visible_names'}"
-RESET = ("for _name in set(globals()) - _visible_names:\n"
-         "    del globals()[_name]\n"
-         "del _name")
+# The names and values after the setup cells; _visible_reset() goes back to them: names
+# defined since are deleted, names rebound since get their old values again.
+SNAPSHOT = """
+def _visible_reset(saved=dict(globals())):
+    names = globals()
+    for name in set(names) - set(saved) - {"_visible_reset"}:
+        del names[name]
+    names.update(saved)
+"""
+RESET = "_visible_reset()"
 
 
 @dataclass(frozen=True)
