@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -32,7 +32,7 @@ def passed(label: str) -> None:
     print(f"OK   {label}")
 
 
-def fail(function: str, checked: str, found: str, likely: str = "") -> None:
+def fail(function: str, checked: str, found: str, likely: str = "") -> NoReturn:
     """Raise CheckFailed: '<function>: <checked>: <found>. Likely: <likely>.'"""
     __tracebackhide__ = True
     message = f"{function}: {checked}: {found}"
@@ -42,7 +42,8 @@ def fail(function: str, checked: str, found: str, likely: str = "") -> None:
 
 
 def call(function: Callable[..., Any], *args: Any) -> Any:
-    """function(*args) on copies of array arguments; a changed argument is a failure."""
+    """function(*args) on copies of the array arguments (any shapes); a function that
+    changed one of its inputs fails, naming the input."""
     __tracebackhide__ = True
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     result = function(*copies)
@@ -69,7 +70,7 @@ def name_of(function: Any) -> str:
 
 
 def as_array(function: str, what: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
-    """`value` as a float array of `shape`, or a failure saying what came back."""
+    """`value` as a float ndarray of `shape`, or a failure saying what came back."""
     __tracebackhide__ = True
     try:
         array = np.asarray(value, dtype=float)
@@ -106,7 +107,8 @@ def describe(value: Any) -> str:
 
 def where(got: np.ndarray, expected: np.ndarray, labels: tuple[str, str] = ("yours", "expected")
           ) -> str:
-    """How two arrays of one shape differ: count, largest difference and its index."""
+    """How two arrays of one shape (any) differ: how many entries, the largest difference
+    and its index (a NaN counts as an infinite difference)."""
     difference = np.abs(np.asarray(got, float) - np.asarray(expected, float))
     difference = np.where(np.isnan(difference), np.inf, difference)
     index = np.unravel_index(int(np.argmax(difference)), difference.shape)
@@ -118,7 +120,8 @@ def where(got: np.ndarray, expected: np.ndarray, labels: tuple[str, str] = ("you
 
 
 def ratio(got: Any, expected: Any, rtol: float = 1e-4) -> float | None:
-    """The clean factor r with got == r * expected, or None (also when expected is 0)."""
+    """The clean factor r (CLEAN_RATIOS) with got == r * expected, for a number or arrays
+    of one shape; None when there is none (also when expected is 0)."""
     got_a, exp_a = np.asarray(got, float).ravel(), np.asarray(expected, float).ravel()
     scale = float(exp_a @ exp_a)
     if scale == 0 or not np.all(np.isfinite(got_a)):
@@ -130,25 +133,29 @@ def ratio(got: Any, expected: Any, rtol: float = 1e-4) -> float | None:
 
 
 def how_far(got: Any, expected: Any) -> str:
-    """'2.0x too large', '0.5x (too small)', 'the opposite sign', or where they differ."""
+    """How far a number or an array is from the expected one of its shape: a clean factor
+    ('it is 2.0x the expected value (too large)'), the opposite sign, or where they differ."""
     factor = ratio(got, expected)
     if factor == -1.0:
         return "it has the opposite sign"
     if factor is not None:
-        return f"it is {factor:.2g}x the expected value ({'too large' if factor > 1 else 'too small'})"
+        size = f"{factor:.1f}x" if factor > 1 else f"{factor:.2g}x"
+        return f"it is {size} the expected value ({'too large' if factor > 1 else 'too small'})"
     if np.ndim(expected) == 0:
         return f"got {float(np.asarray(got)):.6g}, expected {float(np.asarray(expected)):.6g}"
     return where(np.asarray(got, float), np.asarray(expected, float))
 
 
 def close(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Same shape and np.allclose: numbers or arrays of any shape."""
     got_a, exp_a = np.asarray(got, float), np.asarray(expected, float)
     return got_a.shape == exp_a.shape and bool(np.allclose(got_a, exp_a, rtol=rtol, atol=atol))
 
 
 def numeric_gradient(f: Callable[[np.ndarray], float], W: np.ndarray,
                      h: float = 1e-6) -> np.ndarray:
-    """Centered differences of f at W, one entry at a time, on a fresh copy each."""
+    """Centered differences of f at W (any shape), one entry at a time, each on a fresh
+    array; returns an array of W's shape."""
     __tracebackhide__ = True
     grad = np.zeros(W.shape)
     for index in np.ndindex(W.shape):

@@ -21,7 +21,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def test_a_clean_factor_is_named() -> None:
     expected = np.array([[1.0, -2.0], [0.5, 3.0]])
-    assert how_far(2 * expected, expected) == "it is 2x the expected value (too large)"
+    assert how_far(2 * expected, expected) == "it is 2.0x the expected value (too large)"
     assert how_far(0.5 * expected, expected) == "it is 0.5x the expected value (too small)"
     assert how_far(-expected, expected) == "it has the opposite sign"
     assert ratio(1.37 * expected, expected) is None and ratio(expected, 0 * expected) is None

@@ -77,7 +77,7 @@ NAMED = {
     "softmax_vectorized_half_reg": "the convention 0.5 * reg * sum(W**2)",
     "numerical_one_sided": "a one-sided difference",
     "numerical_x_not_restored": "restore x[index]",
-    "numerical_divides_by_h": "2x the expected value (too large)",
+    "numerical_divides_by_h": "2.0x the expected value (too large)",
     "numerical_2d_only": "whatever its number of dimensions",
     "grad_check_unseeded_randint": "two calls with seed=7 checked different ones",
     "grad_check_fixed_seed": "seeds 7 and 8 checked the same ones",
