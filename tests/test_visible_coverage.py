@@ -78,6 +78,13 @@ def test_reference_passes_after_the_mistakes(outcomes: dict[str, Outcome], cell:
     assert outcome.stdout.count("OK   ") >= 1
 
 
+@pytest.mark.parametrize("cell", CELLS)
+def test_each_check_needs_only_its_own_function(kernel: CheckKernel, cell: str) -> None:
+    """With every other answer undefined, the reference of one cell passes its checks."""
+    outcome = kernel.run(Case(f"alone_{cell}", cell, answer_sources()[cell]), alone=True)
+    assert not outcome.failed, outcome.error
+
+
 @pytest.mark.parametrize("case", alternatives.CASES, ids=lambda c: c.id)
 def test_right_answers_pass_every_visible_check(kernel: CheckKernel, case: Case) -> None:
     outcome = kernel.run(case)

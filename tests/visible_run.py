@@ -73,19 +73,21 @@ class CheckKernel:
                 sources.append(cell.source)
         return sources
 
-    def reset(self, but: str | None = None) -> None:
+    def reset(self, but: str | None = None, others: bool = True) -> None:
         """Forget every name defined since setup; define the reference answers again
-        (all but `but`, which the case replaces) and the classifier's subclasses."""
+        (all but `but`, which the case replaces; none unless `others`) and the
+        classifier's subclasses."""
         self.execute(RESET)
         for answer in CELLS:
-            if answer != but:
+            if answer != but and others:
                 self.execute(self.answers[answer])
         if but != "linear_classifier":
             self.execute(self.cells[self.position["subclasses"]].source)
 
-    def run(self, case: Case) -> Outcome:
-        """The case's cell and helpers, then its check cells; the first error stops."""
-        self.reset(but=case.cell)
+    def run(self, case: Case, *, alone: bool = False) -> Outcome:
+        """The case's cell and helpers, then its check cells; the first error stops.
+        `alone`: no other answer is defined (a check needs only its own function)."""
+        self.reset(but=case.cell, others=not alone)
         error, stdout = "", []
         for source in (case.source, *case.helpers, *self.following(case.cell)):
             cell = self.execute(source)
