@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -32,6 +33,9 @@ from linclass.assignment import (
 )
 from linclass.files import write_atomic
 from linclass.locate import find_notebook
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours of a traceback as Jupyter stores it
+ARROW = re.compile(r"-+> ")             # IPython's mark of the line that raised, "----> 5"
 
 
 def structure_problems(notebook: dict) -> list[str]:
@@ -61,15 +65,29 @@ def saved_state_warnings(notebook: dict, folder: Path) -> list[str]:
 
 
 def visible_check_failures(path: Path) -> list[str]:
-    """Run a copy of the notebook on the embedded dataset; the check cells that failed."""
-    from linclass.run import errors, execute  # nbclient: only when the checks run
+    """Run a copy of the notebook on the embedded dataset; what each failing cell said."""
+    from linclass.run import execute  # nbclient: only when the checks run
 
     with tempfile.TemporaryDirectory(prefix="collect-") as workdir:
         copy = Path(workdir) / NOTEBOOK
         shutil.copy(path, copy)
         executed = execute(copy, Path(workdir), dataset="digits", allow_errors=True)
-    return [f"{gid or 'an experiment cell'}: {ename}: {evalue}"[:300]
-            for gid, ename, evalue in errors(executed)]
+    return [failure(cell.metadata.get("nbgrader", {}).get("grade_id"), output)
+            for cell in executed.cells for output in cell.get("outputs", [])
+            if output.get("output_type") == "error"]
+
+
+def failure(gid: str | None, output: dict) -> str:
+    """One line per failing cell: a visible check's message as the notebook shows it, or
+    the student's own error and the line of their code it points at."""
+    where = gid or "an experiment cell"
+    if output["ename"] == "CheckFailed":
+        return f"{where}: {output['evalue']}"
+    frames = [ANSI.sub("", frame) for frame in output.get("traceback", [])]
+    marked = [line for frame in frames if frame.startswith("Cell In[")
+              for line in frame.splitlines() if ARROW.match(line)]
+    line = f" (at: {marked[-1].split(maxsplit=2)[-1]})" if marked else ""
+    return f"{where}: {output['ename']}: {output['evalue']}"[:300] + line[:120]
 
 
 def write_zip(path: Path, target: Path) -> Path:

@@ -12,6 +12,8 @@ import pytest
 
 from linclass import collect
 from linclass.assignment import GRADED_CELLS, grade_ids
+from tests import notebooks
+from tests.corpus import by_id, mistakes, patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 BLANK = ROOT / "assignment" / "linear_classifiers.ipynb"
@@ -109,3 +111,22 @@ def test_outside_the_handout_folder_says_where_to_run(
 def test_a_path_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert collect.main([str(tmp_path / "nope.ipynb")]) == 1
     assert "nope.ipynb does not exist" in capsys.readouterr().err
+
+
+def test_failing_checks_are_reported_as_the_notebook_shows_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A visible check's whole message, and for the student's own error its line."""
+    cases = by_id([*mistakes.CASES, *patterns.CASES])
+    path = notebooks.build(tmp_path, [cases["svm_naive_reg_grad_not_doubled"],
+                                      cases["real_svm_vectorized_ten_classes"]],
+                           base=notebooks.BLANK)
+    failures = collect.visible_check_failures(path)
+    naive = next(f for f in failures if f.startswith("check_svm_loss_naive: "))
+    assert naive.startswith("check_svm_loss_naive: svm_loss_naive: the regularization part of "
+                            "the gradient") and naive.endswith("2 * reg * W, not reg * W.")
+    vectorized = next(f for f in failures if f.startswith("check_svm_loss_vectorized: "))
+    assert "ValueError: operands could not be broadcast" in vectorized
+    assert vectorized.endswith("(at: margins = np.maximum(0.0, scores - scores[rows, y][:, None]"
+                               " * np.ones((1, 10)) + 1.0))")
+    assert collect.main([str(path), "--out", str(tmp_path / "out")]) == 0
+    assert f"FAIL   {naive}\n" in capsys.readouterr().out

@@ -29,8 +29,8 @@ EXPECTED = {
     "data/README.md", "data/__init__.py", "data/cifar10.py", "data/datasets.py",
     "data/digits.npz", "data/digits.py", "data/download.py",
     "linclass/__init__.py", "linclass/assignment.py", "linclass/checks.py", "linclass/colab.py",
-    "linclass/collect.py", "linclass/files.py", "linclass/locate.py", "linclass/plots.py",
-    "linclass/run.py",
+    "linclass/collect.py", "linclass/files.py", "linclass/locate.py", "linclass/loss_checks.py",
+    "linclass/plots.py", "linclass/run.py", "linclass/step_checks.py", "linclass/verdict.py",
 }
 
 

@@ -42,8 +42,8 @@ ANSWER_CELLS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive",
 HIDDEN_MARKS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "report_score", "integrations.nbgrader")
 
 # The wrong student's answers, in their own words: an SVM loss without regularization, a
-# correct vectorized SVM (whose visible check, a comparison with the wrong naive loss, fails),
-# a softmax that overflows on large scores, a correct rel_error; every other cell a stub.
+# correct vectorized SVM (whose visible check tests it alone, and passes), a softmax that
+# overflows on large scores, a correct rel_error; every other cell a stub.
 WRONG_ANSWERS = {
     "svm_loss_naive": '''\
 def svm_loss_naive(W, X, y, reg):
@@ -220,14 +220,17 @@ def test_wrong_submission_gets_the_autograders_scores(course: Path,
 
 
 def test_a_failing_visible_check_does_not_change_the_score(course: Path) -> None:
-    """The vectorized SVM's visible check compares it with the wrong naive loss and fails:
-    nbgrader still records the autograder's 15 points, shown before the visible checks."""
+    """The overflowing softmax fails its visible check: nbgrader still records the
+    autograder's partial points, shown before the visible checks. The right vectorized SVM
+    passes its own check, whatever the naive one does."""
     path = course / "autograded" / "wrong" / ASSIGNMENT / NOTEBOOK
-    cell = next(c for c in json.loads(path.read_text())["cells"]
-                if c["metadata"].get("nbgrader", {}).get("grade_id") == "check_svm_loss_vectorized")
-    kinds = [output["output_type"] for output in cell["outputs"]]
+    cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): c
+             for c in json.loads(path.read_text())["cells"]}
+    kinds = [output["output_type"] for output in cells["check_softmax_loss_naive"]["outputs"]]
     assert "error" in kinds and kinds.index("execute_result") < kinds.index("error")
-    assert nbgrader_scores(course, "wrong")["check_svm_loss_vectorized"] == 15
+    assert 0 < nbgrader_scores(course, "wrong")["check_softmax_loss_naive"] < 15
+    assert "error" not in [output["output_type"]
+                           for output in cells["check_svm_loss_vectorized"]["outputs"]]
 
 
 @pytest.mark.parametrize("student", ["ref", "wrong"])
@@ -236,7 +239,7 @@ def test_feedback_hides_the_hidden_tests(course: Path, student: str) -> None:
     for mark in HIDDEN_MARKS:
         assert mark not in page and mark not in text
     # What students should read is still there: the visible checks and the autograder's word.
-    assert "svm_loss_naive: lecture mean loss" in text
+    assert "svm_loss_naive: loss at W = 0 is C - 1 = 2" in text
     assert "points for svm_loss_naive" in text
 
 
