@@ -137,6 +137,10 @@ def main(argv: list[str]) -> None:
     faulthandler.enable()
     startup.become_subreaper()
     probes_by_name = probe_registry(_assignment_probes(cfg))
+    # numpy loads numpy.random at its first use. Loaded here, before the submission and
+    # every call's fork, its global generator is one state shared by all the forks, as
+    # a notebook that drew from it would be; made inside a fork, it would differ per call.
+    import numpy.random  # noqa: F401
     confined = (startup.confine_self(argv[1], protocol.np.__file__, list(cfg.writable))
                 if cfg.confine else {})
     global _landlock_abi
