@@ -51,7 +51,6 @@ from tests.corpus import (
     by_id,
     hostile,
     mistakes,
-    patterns,
 )
 
 ROOT = notebooks.ROOT
@@ -61,7 +60,7 @@ TEST_OF_TITLE = {item.title: item.test for item in ITEMS}
 LINGER = 1.0         # seconds to watch for a process that survived grading
 WAIT = 600.0         # the longest a test waits for its grade
 
-MISTAKES = [*patterns.annotated(mistakes.CASES), *patterns.CASES]
+MISTAKES = mistakes.CASES
 ALTERNATIVES, HOSTILE = alternatives.CASES, hostile.CASES
 CASES = by_id([*MISTAKES, *ALTERNATIVES, *HOSTILE])
 

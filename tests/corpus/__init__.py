@@ -3,11 +3,14 @@
 A `Case` replaces the source of ONE answer cell of solutions/linear_classifiers.ipynb
 (by its nbgrader grade_id), or adds a new code cell (`cell=None`), for code that acts
 while the notebook loads. tests/notebooks.py turns cases into notebooks and
-tests/test_engine.py grades them:
+tests/test_engine*.py grade them:
 
-* mistakes.py: wrong answers; exactly the tests in `fails` fail, each with its hint;
-* alternatives.py: right answers written differently; each scores 100;
-* hostile.py: attacks on the grader; each scores `score`, its honest value, at most.
+* mistakes/: wrong answers; exactly the tests in `fails` fail, each with its hint;
+* alternatives/: right answers written differently; each scores 100;
+* hostile/: attacks on the grader; each scores `score`, its honest value, at most.
+
+Each is a package of modules by function family (or by what is attacked) whose
+__init__.py assembles CASES.
 
 A case with `bug` set shows a known grader bug (the test is a strict xfail).
 
@@ -67,8 +70,8 @@ class Case:
     # the naive one; a naive one whose speed the vectorized speed check compares with).
     depends: frozenset[str] = frozenset()
     bug: str = ""                 # a known grader bug makes this case fail: why
-    # mistakes from real student code: the pattern of /work's research catalogue (see
-    # tests/corpus/mistakes.py) this case stands for, the public forks it was seen in
+    # mistakes from real student code: the pattern of the research catalogue (see
+    # tests/corpus/mistakes/__init__.py) this case stands for, the public forks it was seen in
     # (owner/repo:path@commit), and the id (assignments/linear_classifiers/mistakes.py LABELS) the grader
     # should name for it in results.json, "" where it names none (a miss in the coverage).
     pattern: str = ""
