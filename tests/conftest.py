@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests import notebooks
-from tests.engine.lanes import Lanes, wanted
 
 WORKER_PYTHON = Path("/opt/lcgrader-python/bin/python")
 PYTHON_ENV = "AUTOGRADER_WORKER_PYTHON"
@@ -42,6 +41,8 @@ def grades(request: pytest.FixtureRequest, corpus_worker_python):
     Session-scoped: every job that the selected tests of tests/test_engine*.py read is
     graded once, in the order the tests run, however many modules read it.
     """
+    from tests.engine.lanes import Lanes, wanted  # the engine: only for the tests that grade
+
     scratch = Path(tempfile.mkdtemp(prefix="lcgrader-corpus-"))
     scratch.chmod(0o755)   # the sandbox user reaches the shared dirs below
     lanes = Lanes(scratch)
