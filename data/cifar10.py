@@ -35,8 +35,6 @@ from .cifar10_batches import PLANE, SIDE, read_batch, read_class_names
 from .cifar10_cache import CACHE_NAME, Arrays
 from .datasets import Dataset, DatasetNotFoundError
 
-__all__ = ["CACHE_NAME", "REQUIRED_FILES", "TRAIN_FILES", "default_root", "load_cifar10"]
-
 CIFAR10_ENV = "CIFAR10_DIR"
 FOLDER_NAME = "cifar-10-batches-py"
 TRAIN_FILES = tuple(f"data_batch_{i}" for i in range(1, 6))

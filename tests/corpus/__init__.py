@@ -49,7 +49,7 @@ CELLS = {
                           "test_train_is_reproducible", "test_train_continues",
                           "test_train_converges", "test_predict"),
 }
-# Timed against the student's own naive version, and flaky (see test_engine.py).
+# Timed against the student's own naive version, and flaky (see tests/engine/__init__.py).
 SPEED_TESTS = frozenset({"test_svm_vectorized_is_faster", "test_softmax_vectorized_is_faster"})
 
 
@@ -77,7 +77,7 @@ class Case:
     pattern: str = ""
     forks: tuple[str, ...] = ()
     mistake: str = ""
-    # Tests whose outcome depends on timing alone (the speed checks, see test_engine.py):
+    # Tests whose outcome depends on timing alone (the speed checks, see tests/engine/):
     # asserted neither way. Only with a reason in a comment.
     flaky: frozenset[str] = frozenset()
     # hostile only
