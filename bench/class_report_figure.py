@@ -2,7 +2,7 @@
 
     python bench/class_report_figure.py [--out docs/figures/class_report.png] [--jobs 2]
 
-One notebook per mistake case of tests/corpus (mistakes.py and patterns.py, each the
+One notebook per mistake case of tests/corpus/mistakes/ (each the
 reference with one answer cell replaced) and 10 copies of the reference, graded with
 `grade-all`'s own code (autograder.batch.pool.grade_all); the class report's PNG is copied
 to --out, and its summary printed.
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.batch.pool import grade_all
 from tests import notebooks
-from tests.corpus import mistakes, patterns
+from tests.corpus import mistakes
 
 REFERENCES = 10
 
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     print("$", shlex.join(["python", "bench/class_report_figure.py", *(argv or sys.argv[1:])]))
-    cases = [*patterns.annotated(mistakes.CASES), *patterns.CASES]
+    cases = mistakes.CASES
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "class"
         for case in cases:

@@ -6,7 +6,7 @@
 then --root /tmp/old; measured 13 of 39 named (33%) there, 38 of 39 (97%) here)
 
 Builds one notebook per case of tests/corpus that stands for a real pattern of public
-CS231n forks (a `pattern` set: tests/corpus/patterns.py) and grades it with the grader
+CS231n forks (a `pattern` set: tests/corpus/mistakes/) and grades it with the grader
 found in --root (default: this checkout) through its own CLI, `python -m autograder
 grade`. A case counts as named when a failing test of its cells names its mistake: by
 id in results.json's extra_data where the grader writes one; for an older grader that
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import notebooks
-from tests.corpus import CELLS, patterns
+from tests.corpus import CELLS
 from tests.corpus.mistakes import CASES
 
 # The hints of the grader before issue 11 (c2c5698), per mistake id; where it read a
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     print("$", shlex.join(["python", "bench/hint_coverage.py", *(argv or sys.argv[1:])]))
-    real = [c for c in [*patterns.annotated(CASES), *patterns.CASES] if c.pattern]
+    real = [c for c in CASES if c.pattern]
     hits, misses = 0, []
     with tempfile.TemporaryDirectory() as scratch:
         for case in real:

@@ -1,4 +1,5 @@
-"""Tests for data.cifar10 on tiny CIFAR-format folders written by the tests."""
+"""Tests for data.cifar10, data.cifar10_batches and data.cifar10_cache, on tiny
+CIFAR-format folders written by the tests."""
 
 from __future__ import annotations
 
@@ -197,7 +198,7 @@ def test_cache_is_used_then_invalidated(folder: Path, monkeypatch) -> None:
         raise AssertionError("batches were read despite a valid cache")
 
     with monkeypatch.context() as m:
-        m.setattr(cifar10, "_read_batch", no_reading)
+        m.setattr(cifar10, "read_batch", no_reading)
         second = load_cifar10(folder)
     np.testing.assert_array_equal(second.X_train, first.X_train)
     np.testing.assert_array_equal(second.y_test, first.y_test)

@@ -26,8 +26,9 @@ MIN_LINE = 20  # characters after stripping: shorter lines are too common to mea
 BOILERPLATE = re.compile(r"^(import \S|from \S+ import |except\b.*:$|raise NotImplementedError)")
 EXPECTED = {
     "README.md", "environment.yml", "requirements.txt", "submit.py", "linear_classifiers.ipynb",
-    "data/README.md", "data/__init__.py", "data/cifar10.py", "data/datasets.py",
-    "data/digits.npz", "data/digits.py", "data/download.py",
+    "data/README.md", "data/__init__.py", "data/cifar10.py", "data/cifar10_batches.py",
+    "data/cifar10_cache.py", "data/datasets.py", "data/digits.npz", "data/digits.py",
+    "data/download.py",
     "linclass/__init__.py", "linclass/assignment.py", "linclass/checks.py", "linclass/colab.py",
     "linclass/collect.py", "linclass/files.py", "linclass/locate.py", "linclass/loss_checks.py",
     "linclass/plots.py", "linclass/run.py", "linclass/step_checks.py", "linclass/verdict.py",

@@ -3,11 +3,14 @@
 A `Case` replaces the source of ONE answer cell of solutions/linear_classifiers.ipynb
 (by its nbgrader grade_id), or adds a new code cell (`cell=None`), for code that acts
 while the notebook loads. tests/notebooks.py turns cases into notebooks and
-tests/test_engine.py grades them:
+tests/test_engine*.py grade them:
 
-* mistakes.py: wrong answers; exactly the tests in `fails` fail, each with its hint;
-* alternatives.py: right answers written differently; each scores 100;
-* hostile.py: attacks on the grader; each scores `score`, its honest value, at most.
+* mistakes/: wrong answers; exactly the tests in `fails` fail, each with its hint;
+* alternatives/: right answers written differently; each scores 100;
+* hostile/: attacks on the grader; each scores `score`, its honest value, at most.
+
+Each is a package of modules by function family (or by what is attacked) whose
+__init__.py assembles CASES.
 
 A case with `bug` set shows a known grader bug (the test is a strict xfail).
 
@@ -24,29 +27,10 @@ from dataclasses import dataclass
 
 from assignments.linear_classifiers import ASSIGNMENT
 
-# The answer cells of the notebook and the hidden tests that grade each.
-CELLS = {
-    "svm_loss_naive": ("test_svm_naive_loss", "test_svm_naive_gradient"),
-    "svm_loss_vectorized": ("test_svm_vectorized_loss", "test_svm_vectorized_gradient",
-                            "test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_faster"),
-    "softmax_loss_naive": ("test_softmax_naive_loss", "test_softmax_naive_gradient",
-                           "test_softmax_naive_is_stable"),
-    "softmax_loss_vectorized": ("test_softmax_vectorized_loss",
-                                "test_softmax_vectorized_gradient",
-                                "test_softmax_vectorized_is_stable",
-                                "test_softmax_vectorized_has_no_loops",
-                                "test_softmax_vectorized_is_faster"),
-    "eval_numerical_gradient": ("test_numerical_gradient_values",
-                                "test_numerical_gradient_restores_x",
-                                "test_numerical_gradient_any_shape"),
-    "grad_check_sparse": ("test_grad_check_sparse_errors",
-                          "test_grad_check_sparse_is_reproducible"),
-    "rel_error": ("test_rel_error_values", "test_rel_error_of_zeros"),
-    "linear_classifier": ("test_train_batches", "test_train_update", "test_train_history",
-                          "test_train_is_reproducible", "test_train_continues",
-                          "test_train_converges", "test_predict"),
-}
-# Timed against the student's own naive version, and flaky (see test_engine.py).
+# The answer cells of the notebook and the hidden tests that grade each (from the rubric).
+CELLS = {cell: tuple(item.test for item in ASSIGNMENT.items_of(cell))
+         for cell in ASSIGNMENT.answers}
+# Timed against the student's own naive version, and flaky (see tests/engine/__init__.py).
 SPEED_TESTS = frozenset({"test_svm_vectorized_is_faster", "test_softmax_vectorized_is_faster"})
 
 
@@ -67,14 +51,14 @@ class Case:
     # the naive one; a naive one whose speed the vectorized speed check compares with).
     depends: frozenset[str] = frozenset()
     bug: str = ""                 # a known grader bug makes this case fail: why
-    # mistakes from real student code: the pattern of /work's research catalogue (see
-    # tests/corpus/mistakes.py) this case stands for, the public forks it was seen in
-    # (owner/repo:path@commit), and the id (assignments/linear_classifiers/mistakes.py ASSIGNMENT.labels) the grader
-    # should name for it in results.json, "" where it names none (a miss in the coverage).
+    # mistakes from real student code: the pattern of the research catalogue (see
+    # tests/corpus/mistakes/__init__.py) this case stands for, the public forks it was seen in
+    # (owner/repo:path@commit), and the id (ASSIGNMENT.labels) the grader should name for
+    # it in results.json, "" where it names none (a miss in the coverage).
     pattern: str = ""
     forks: tuple[str, ...] = ()
     mistake: str = ""
-    # Tests whose outcome depends on timing alone (the speed checks, see test_engine.py):
+    # Tests whose outcome depends on timing alone (the speed checks, see tests/engine/):
     # asserted neither way. Only with a reason in a comment.
     flaky: frozenset[str] = frozenset()
     # hostile only
