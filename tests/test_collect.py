@@ -13,7 +13,7 @@ import pytest
 from linclass import collect
 from linclass.assignment import GRADED_CELLS, grade_ids
 from tests import notebooks
-from tests.corpus import by_id, mistakes, patterns
+from tests.corpus import by_id, mistakes
 
 ROOT = Path(__file__).resolve().parent.parent
 BLANK = ROOT / "assignment" / "linear_classifiers.ipynb"
@@ -116,7 +116,7 @@ def test_a_path_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_failing_checks_are_reported_as_the_notebook_shows_them(
         tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """A visible check's whole message, and for the student's own error its line."""
-    cases = by_id([*mistakes.CASES, *patterns.CASES])
+    cases = by_id(mistakes.CASES)
     path = notebooks.build(tmp_path, [cases["svm_naive_reg_grad_not_doubled"],
                                       cases["real_svm_vectorized_ten_classes"]],
                            base=notebooks.BLANK)

@@ -19,9 +19,8 @@ from typing import Any
 
 import pytest
 
+from assignments.linear_classifiers import ASSIGNMENT
 from assignments.linear_classifiers.hidden.speed import THRESHOLD
-from assignments.linear_classifiers.mistakes import LABELS
-from assignments.linear_classifiers.rubric import BY_TEST
 from tests import notebooks
 from tests.corpus import SPEED_TESTS, Case
 from tests.engine.checks import TEST_OF_TITLE, check_document, failed, job, outputs, show
@@ -51,7 +50,7 @@ def test_corpus_is_well_formed() -> None:
             assert all(case.hint_for(test)), f"{case.id}: no hint for {test}"
     for case in MISTAKES:
         assert bool(case.pattern) == bool(case.forks), f"{case.id}: a pattern needs its forks"
-        assert not case.mistake or case.mistake in LABELS, case.id
+        assert not case.mistake or case.mistake in ASSIGNMENT.labels, case.id
     for case in ALTERNATIVES:
         assert not case.fails and case.cell is not None, case.id
     for case in HOSTILE:
@@ -80,7 +79,7 @@ def test_notebook_helper_keeps_nbgrader_metadata(tmp_path: Path) -> None:
 def test_case_ids_name_their_jobs() -> None:
     assert set(JOB_OF) == set(CASES)
     assert all(key in JOBS for key in JOB_OF.values())
-    assert BY_TEST.keys() >= SPEED_TESTS
+    assert ASSIGNMENT.by_test.keys() >= SPEED_TESTS
 
 
 # ---------------------------------------------------------------- whole submissions

@@ -1,6 +1,6 @@
 """The visible checks against the corpus, in a real kernel: what fails, what is named.
 
-Every known single-function mistake (tests/corpus/mistakes.py, patterns.py and the few of
+Every known single-function mistake (tests/corpus/mistakes/ and the few of
 tests/corpus/visible.py) goes through the notebook's check cells (tests/visible_run.py).
 At least 50 of every 51 must make a visible check fail, and at least 80% must get a
 message that names the mistake (tests/corpus/visible.py: NAMED); every right answer
@@ -14,10 +14,10 @@ from fractions import Fraction
 
 import pytest
 
-from tests.corpus import CELLS, Case, alternatives, mistakes, patterns, visible
+from tests.corpus import CELLS, Case, alternatives, mistakes, visible
 from tests.visible_run import CheckKernel, Outcome, answer_sources, check_kernel
 
-MISTAKES = [*mistakes.CASES, *patterns.CASES, *visible.EXTRA]
+MISTAKES = [*mistakes.CASES, *visible.EXTRA]
 COUNTED = [c for c in MISTAKES if c.id not in visible.EXCLUDED]
 MIN_FAILING = Fraction(50, 51)
 MIN_NAMED = Fraction(4, 5)

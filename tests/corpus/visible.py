@@ -1,8 +1,7 @@
 """What the notebook's visible checks must say about each mistake of the corpus.
 
-tests/test_visible_coverage.py runs every single-function mistake of mistakes.py and
-patterns.py, and the few of EXTRA below, through the notebook's check cells in a real
-kernel. Each case must make a visible check fail (the cell it replaces, or the check
+tests/test_visible_coverage.py runs every single-function mistake of mistakes/, and the
+few of EXTRA below, through the notebook's check cells in a real kernel. Each case must make a visible check fail (the cell it replaces, or the check
 cell after it, raises), except those in MISSES; NAMED gives, per case, the text the
 error output must contain for its message to count as naming the mistake (the text of
 CheckFailed's message, or of the student's own error and the line it shows). A case in
@@ -12,7 +11,7 @@ neither NAMED nor EXCLUDED fails but without a message that names the mistake.
 from __future__ import annotations
 
 from tests.corpus import Case
-from tests.corpus.mistakes import CLASSIFIER, SVM_NAIVE, SVM_VECTORIZED, edit
+from tests.corpus.mistakes.pieces import CLASSIFIER, SVM_NAIVE, SVM_VECTORIZED, edit
 
 # The misses the issue found in the old checks, and the aliasing that blamed another cell.
 EXTRA = [
