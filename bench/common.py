@@ -32,7 +32,6 @@ SOLUTIONS = ROOT / "solutions" / NOTEBOOK
 ASSIGNMENT = ROOT / "assignment" / NOTEBOOK
 REQUIREMENTS = ROOT / "requirements.txt"
 GRADESCOPE_MB = 768                       # Gradescope's default container memory
-WORKER_PYTHON_ENV = PYTHON_ENV
 
 
 # ---------------------------------------------------------------- timing
@@ -171,7 +170,7 @@ def kit_env(**extra: str) -> dict[str, str]:
 
 def worker_python() -> dict[str, str]:
     """As root, the grader needs a world-readable interpreter for its worker (see kit.py)."""
-    if os.name != "posix" or os.geteuid() != 0 or os.environ.get(WORKER_PYTHON_ENV):
+    if os.name != "posix" or os.geteuid() != 0 or os.environ.get(PYTHON_ENV):
         return {}
     done = subprocess.run([sys.executable, "-m", "autograder.sandbox.runtime", "provision"], cwd=ROOT,
                           capture_output=True, text=True, check=False,
@@ -179,8 +178,8 @@ def worker_python() -> dict[str, str]:
     if done.returncode != 0:
         raise RuntimeError(f"could not provision the worker runtime:\n{done.stderr}")
     path = done.stdout.strip().splitlines()[-1]
-    os.environ[WORKER_PYTHON_ENV] = path
-    return {WORKER_PYTHON_ENV: path}
+    os.environ[PYTHON_ENV] = path
+    return {PYTHON_ENV: path}
 
 
 def cifar_dir() -> Path | None:

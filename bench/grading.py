@@ -128,7 +128,7 @@ def one_submission(repeats: int) -> tuple[list[Row], dict]:
             continue
         walls.append(wall)
         cpus.append(cpu)
-    worker_py = os.environ.get(common.WORKER_PYTHON_ENV) or py
+    worker_py = os.environ.get(common.PYTHON_ENV) or py
     find_site = "import numpy, os; print(os.path.dirname(os.path.dirname(numpy.__file__)))"
     site = subprocess.run([worker_py, "-I", "-c", find_site], capture_output=True, text=True,
                           check=True).stdout.strip()
@@ -604,7 +604,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv[1:])
     command = common.print_header(argv, "grading.py")
     common.worker_python()
-    print(f"worker python: {os.environ.get(common.WORKER_PYTHON_ENV) or sys.executable}")
+    print(f"worker python: {os.environ.get(common.PYTHON_ENV) or sys.executable}")
     ab_rows, ab = layers_ab(args.repeats)
     if args.layers_only:
         common.print_rows(ab_rows)

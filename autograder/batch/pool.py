@@ -46,8 +46,8 @@ def _grade_one(entry: Entry, out: Path, strict: bool, assignment: str) -> dict[s
 
 
 def _feedback(entry: Entry, document: dict[str, Any]) -> str:
-    parts = [f"{entry.identity}: {results.table(document).splitlines()[-1].strip()}",
-             results.table(document),
+    total = sum(t["max_score"] for t in document["tests"])
+    parts = [f"{entry.identity}: {document['score']:g} / {total:g}", results.table(document),
              document.get("output", "")]
     parts += [f"[{t['number']}] {t['name']}\n{t['output']}" for t in document["tests"]
               if t["status"] != "passed"]
@@ -66,8 +66,9 @@ def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True,
             raise SubmissionError(f"No submissions found in {source}.")
         out.mkdir(parents=True, exist_ok=True)
         rows = _run(todo, out, jobs, progress, (strict, name))
-    write_gradebook(out / "gradebook.csv", rows, spec.load(name))
-    class_report.write(out, [row["document"] for row in rows], spec.load(name).labels)
+    chosen = spec.load(name)
+    write_gradebook(out / "gradebook.csv", rows, chosen)
+    class_report.write(out, [row["document"] for row in rows], chosen.labels)
     return rows
 
 
