@@ -4,8 +4,10 @@
                                   grade a notebook, folder or zip; print the score table
     demo                          grade the reference and the blank student notebook
     build [--out FILE]            write Gradescope's autograder.zip (default dist/autograder.zip)
-    grade-all SOURCE [--out DIR] [--strict]
-                                  grade a Gradescope export, an nbgrader tree or a folder
+    grade-all SOURCE [--out DIR] [--jobs N | --scheduler ADDRESS] [--regrade] [--strict]
+                                  grade a Gradescope export, an nbgrader tree or a folder,
+                                  in a local pool or on a Dask cluster; keeps what an
+                                  earlier run into DIR graded unless --regrade
 
 grade, demo and grade-all take --assignment NAME, a folder of assignments/ (default:
 assignments.DEFAULT).
@@ -43,14 +45,16 @@ def _grade(path: Path, results_path: Path | None, strict: bool, assignment: str 
     return 0
 
 
-def _grade_all(source: Path, out: Path, jobs: int, strict: bool, assignment: str | None
-               ) -> int:
+def _grade_all(args: argparse.Namespace) -> int:
     from autograder.batch import (
         pool as batch,  # its pool machinery is no part of a single grade's start
     )
 
+    out = args.out
     try:
-        rows = batch.grade_all(source, out, jobs, strict=strict, assignment=assignment)
+        rows = batch.grade_all(args.source, out, args.jobs, strict=args.strict,
+                               assignment=args.assignment, scheduler=args.scheduler,
+                               regrade=args.regrade)
     except SubmissionError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -87,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     batch_cmd.add_argument("source", type=Path, help="an export folder or zip")
     batch_cmd.add_argument("--out", type=Path, default=Path("graded"))
     batch_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    batch_cmd.add_argument("--scheduler", metavar="ADDRESS",
+                           help="grade on the Dask cluster of this scheduler (tcp://host:8786) "
+                           "instead of a local pool; needs requirements-cluster.txt")
+    batch_cmd.add_argument("--regrade", action="store_true",
+                           help="grade again what an earlier run into --out already graded")
     batch_cmd.add_argument("--strict", action="store_true", help=STRICT_HELP)
     for command in (grade_cmd, demo_cmd, batch_cmd):
         command.add_argument("--assignment", help="a folder of assignments/ (default: "
@@ -101,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "grade-all":
-        return _grade_all(args.source, args.out, args.jobs, args.strict, args.assignment)
+        return _grade_all(args)
     if args.command == "grade":
         return _grade(args.path, args.results, args.strict, args.assignment)
     if args.command == "build":

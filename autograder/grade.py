@@ -27,7 +27,7 @@ from autograder.report import results
 from autograder.report.results import REGRADED, Outcome
 from autograder.sandbox import limits
 from autograder.sandbox.client import Ready, Sandbox
-from autograder.sandbox.isolation import DEFAULT_USER
+from autograder.sandbox.isolation import lease_user
 from autograder.spec import Assignment
 
 
@@ -40,9 +40,9 @@ class Options:
     # Besides the assignment's folder, its reference and the engine (Run.protected).
     extra_protected: list[Path] = field(default_factory=list)
     python: str | None = None
-    # One uid per concurrently graded submission: processes of one uid may signal and
-    # trace each other, so two submissions must never share one (see batch.py).
-    user_name: str = DEFAULT_USER
+    # The sandbox user, as root. None: the first one no other grade on this machine holds
+    # (isolation/lease.py), since processes of one uid may signal and trace each other.
+    user_name: str | None = None
     # Refuse (every test a grader failure) when an isolation layer is missing: see README.
     strict: bool = False
     # False only to measure what the worker's own confinement costs (bench/grading.py).
@@ -125,10 +125,12 @@ def close_grader_folders(run: Run) -> None:
 
 def start_worker(run: Run) -> None:
     options = run.options
+    # Entered before the sandbox, so released only once every process of it is dead.
+    user_name = options.user_name or run.stack.enter_context(lease_user())
     run.sandbox = run.stack.enter_context(Sandbox(
         worker_source(run.extraction), call_timeout=options.call_timeout,
         load_timeout=options.load_timeout, protected=run.protected, python=options.python,
-        user_name=options.user_name, strict=options.strict, writable=options.writable,
+        user_name=user_name, strict=options.strict, writable=options.writable,
         confined=options.confined, probes=run.assignment.probes))
     run.sandbox.launch()
 
@@ -189,6 +191,13 @@ def _load_notes(ready: Ready) -> list[str]:
         return [f"Loading your notebook's definitions failed: {ready.error.type}: "
                 f"{ready.error.message}"[:500]]
     return [f"While loading your notebook's definitions, {f}" for f in ready.failures]
+
+
+def failed(assignment: Assignment, problem: str) -> dict[str, Any]:
+    """results.json's content for a grade the grader lost as a whole (a batch's worker
+    machine died, say): every test the grader's failure, to be regraded."""
+    outcomes = _grader_failed(assignment, problem)
+    return results.build(assignment, outcomes, summary=_summary(outcomes, []), seconds=0.0)
 
 
 def _grader_failed(assignment: Assignment, problem: str) -> dict[str, Outcome]:

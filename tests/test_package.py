@@ -57,6 +57,16 @@ def test_zip_holds_the_grader_and_nothing_for_students_to_see(archive: Path) -> 
                    for n in names)
 
 
+def test_zip_holds_no_batch_and_no_dask(archive: Path) -> None:
+    """Gradescope grades one submission: neither the batch's modules nor the TAs' cluster
+    extra (requirements-cluster.txt) belong in its zip."""
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        pins = zf.read("requirements-grader.txt").decode().lower()
+    assert not any(n.startswith("autograder/batch/") for n in names)
+    assert "dask" not in pins and "distributed" not in pins
+
+
 def test_zip_is_reproducible(archive: Path, tmp_path: Path) -> None:
     assert package.build(tmp_path / "again.zip").read_bytes() == archive.read_bytes()
 

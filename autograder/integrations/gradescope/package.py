@@ -1,6 +1,6 @@
 """Build Gradescope's autograder.zip: setup.sh and run_autograder at its root.
 
-Inside: the engine, the default assignment's folder (hidden tests included), its
+Inside: the engine (but its batch/), the default assignment's folder (hidden tests included), its
 reference notebook and the few student-side modules its spec imports; nothing else of
 the kit. The archive is byte-for-byte reproducible (fixed
 timestamps, sorted entries) and written atomically.
@@ -32,10 +32,15 @@ def contents() -> list[tuple[Path, str]]:
     trees = (paths.ENGINE, assignment.folder)
     files = [path for folder in trees for path in folder.rglob("*")
              if path.is_file() and "__pycache__" not in path.parts
-             and path.suffix in {".py", ".txt", ".sh", ""}]
+             and path.suffix in {".py", ".txt", ".sh", ""} and not _batch_only(path)]
     files += [paths.ASSIGNMENTS / "__init__.py", assignment.reference, *assignment.uses]
     named = [*TOP_LEVEL, *((path, path.relative_to(ROOT).as_posix()) for path in files)]
     return sorted(named, key=lambda item: item[1])
+
+
+def _batch_only(path: Path) -> bool:
+    """Gradescope grades one submission at a time: a batch's modules have no place there."""
+    return path.is_relative_to(paths.ENGINE / "batch")
 
 
 def build(target: Path) -> Path:

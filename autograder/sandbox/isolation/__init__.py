@@ -5,8 +5,9 @@ runs in the worker between fork and exec. In the order they are applied, and why
 
 1. grader hardening (libc.py): the grader itself is not dumpable (a same-uid worker
    cannot ptrace it or read its /proc files) and a child subreaper (orphans come back);
-2. the uid lease (lease.py): while one sandbox of a uid holds it alone it may sweep
-   that uid (cleanup.py), and no other sandbox sweeps under it;
+2. the leases (lease.py): each concurrent grade on a machine takes its own sandbox
+   user; while one sandbox of a uid holds that uid's lease alone it may sweep that uid
+   (cleanup.py), and no other sandbox sweeps under it;
 3. the protected-path check (protected.py), when Landlock will not hold: no protected
    path may be readable or writable by the worker's account;
 4. a separate process with a clean environment (env.py) and a fresh cwd;
@@ -28,7 +29,7 @@ runs in the worker between fork and exec. In the order they are applied, and why
 
 from autograder.sandbox.isolation.cleanup import KillSpec, kill_all, kill_uid, scan_processes
 from autograder.sandbox.isolation.env import TOKEN_VAR, clean_env
-from autograder.sandbox.isolation.lease import UidLease
+from autograder.sandbox.isolation.lease import UidLease, lease_user
 from autograder.sandbox.isolation.libc import harden_grader
 from autograder.sandbox.isolation.namespaces import netns_of
 from autograder.sandbox.isolation.plan import Plan, make_plan, plan_isolation
@@ -40,6 +41,6 @@ from autograder.sandbox.limits import Limits
 
 __all__ = ["DEFAULT_USER", "TOKEN_VAR", "KillSpec", "Limits", "Plan", "SandboxUser",
            "SeccompFilter", "UidLease", "clean_env", "ensure_sandbox_user", "expand_paths",
-           "harden_grader", "kill_all", "kill_uid", "make_plan", "netns_of", "plan_isolation",
+           "harden_grader", "kill_all", "kill_uid", "lease_user", "make_plan", "netns_of", "plan_isolation",
            "readable_paths", "rlimits_for", "scan_processes", "seccomp_probe",
            "seccomp_program"]
