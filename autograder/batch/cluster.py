@@ -3,9 +3,9 @@ requirements-cluster.txt; this module alone imports dask, and only with that opt
 
 Each job (jobs.py) goes to the scheduler through `Client.get_executor()`, the
 `concurrent.futures` interface the local pool offers too; a Dask worker grades it in a
-fresh `python -m autograder grade`, so every grade still has its own isolated worker and
-sandbox user on that machine, and returns results.json's content: the workers write nothing
-the client reads. A Dask worker that dies mid-grade loses nothing: the scheduler gives its
+warm grading process of its own (graders.py), so every grade still has its own
+isolated worker and sandbox user on that machine, and returns results.json's content: the
+workers write nothing the client reads. A Dask worker that dies mid-grade loses nothing: the scheduler gives its
 tasks to another (`distributed.scheduler.allowed-failures` times), and the client files
 each submission once, under its key, whichever attempt finished it.
 """
@@ -17,7 +17,8 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from autograder.batch.jobs import fingerprint, grade_in_child
+from autograder.batch import graders
+from autograder.batch.jobs import fingerprint
 from autograder.batch.pool import Executor
 from autograder.errors import GraderError
 
@@ -35,7 +36,7 @@ def connect(address: str, assignment: str, timeout: float = CONNECT_TIMEOUT
         threads = _check_workers(client, address, assignment, timeout)
         # pure=False: a regrade of the same job must run again, not reuse a result.
         executor = client.get_executor(pure=False)
-        yield Executor(functools.partial(executor.submit, grade_in_child), max(8, 2 * threads))
+        yield Executor(functools.partial(executor.submit, graders.grade), max(8, 2 * threads))
 
 
 def _client(address: str, timeout: float) -> Any:

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +19,6 @@ from autograder.batch.discovery import Entry
 from autograder.errors import GraderError
 from autograder.grade import Options, grade
 from autograder.intake.submission import notebooks_in
-
-# A whole grade in a child process, as Gradescope's default timeout: each call to the
-# student's code has its own limit (sandbox/limits.py), so only a grader bug gets here.
-GRADE_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -73,28 +66,11 @@ def unpack(job: Job, scratch: Path) -> Path:
 
 
 def grade_here(job: Job) -> dict[str, Any]:
-    """Grade in this process (a pool's, which keeps its imports warm between grades)."""
+    """Grade in this process: a local pool's, or a Dask worker's grading process
+    (graders.py); either keeps its imports warm from one grade to the next."""
     with tempfile.TemporaryDirectory(prefix="job-") as scratch:
         options = Options(strict=job.strict, assignment=spec.load(job.assignment))
         return grade(unpack(job, Path(scratch)), None, options)
-
-
-def grade_in_child(job: Job) -> dict[str, Any]:
-    """Grade in a fresh `python -m autograder grade` (a Dask worker's task: its threads
-    must not share one pytest); its log goes to this process's stderr (the worker's log)."""
-    if job.grader != fingerprint(job.assignment):
-        raise GraderError("this machine runs another version of the grader than the client")
-    with tempfile.TemporaryDirectory(prefix="job-") as scratch:
-        path, document = unpack(job, Path(scratch)), Path(scratch) / "results.json"
-        command = [sys.executable, "-m", "autograder", "grade", str(path), "--results",
-                   str(document), "--assignment", job.assignment, *(["--strict"] * job.strict)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=GRADE_TIMEOUT,
-                              cwd=paths.KIT, check=False)
-        sys.stderr.write(done.stderr)
-        if not document.exists():
-            raise GraderError(f"the grade of {job.key} exited {done.returncode} without "
-                              f"results: {done.stderr.strip()[-300:]}")
-        return json.loads(document.read_text(encoding="utf-8"))
 
 
 @functools.cache
