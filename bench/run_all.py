@@ -33,6 +33,7 @@ AREAS = {
     "grading": ([], ["--repeats", "3", "--batch-repeats", "1", "--other-repeats", "1",
                      "--datasets", "digits"]),
     "memory": ([], ["--repeats", "2"]),
+    "cluster": ([], ["--repeats", "1"]),
 }
 RESULTS = ROOT / "bench" / "RESULTS.md"
 README = ROOT / "README.md"

@@ -109,7 +109,7 @@ def _grade(todo: list[Entry], executor: Executor, batch: Batch) -> dict[str, dic
     from tqdm import tqdm
 
     documents = {}
-    with tqdm(total=len(todo), unit="submission", disable=not batch.progress) as bar:
+    with tqdm(total=len(todo), unit="submission", disable=not (batch.progress and todo)) as bar:
         for entry, future in _stream(todo, executor, batch):
             documents[entry.key] = _document(entry, future, batch.assignment)
             store.save(batch.out, entry, documents[entry.key])
