@@ -75,13 +75,13 @@ def grade_here(job: Job) -> dict[str, Any]:
 
 @functools.cache
 def fingerprint(assignment: str) -> str:
-    """A digest of the engine's code and the assignment's tests and reference: a client and
-    its workers must grade with the same."""
+    """A digest of the engine's code, the assignment's folder (its tests), its reference and
+    the kit files it imports: a client and its workers must grade with the same."""
     chosen = spec.load(assignment)
+    files = [path for root in (paths.ENGINE, chosen.folder) for path in root.rglob("*")
+             if path.is_file() and "__pycache__" not in path.parts]
     digest = hashlib.sha256()
-    for root in (paths.ENGINE, chosen.folder, chosen.reference.parent):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(paths.KIT).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
+    for path in sorted({*files, chosen.reference, *chosen.uses}):
+        digest.update(path.relative_to(paths.KIT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
