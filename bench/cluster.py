@@ -7,8 +7,9 @@ Starts a real cluster the way README says a TA does (`dask scheduler`, then `das
 `python -m autograder grade-all DIR --jobs 2` and `... --scheduler ADDRESS` on
 bench/grading.py's batch of 100 (60 references, 10 blank, 30 with a mistake). Reports the
 median wall time of each and, per back-to-back pair, the ratio and the cluster's overhead
-per submission ((cluster - local) / 100), as medians over the pairs; the cluster's own start is outside the timed runs, as a TA's
-cluster is up before the batch. Both gradebooks must agree.
+per submission ((cluster - local) / 100), as medians over the pairs. The cluster's own
+start is outside the timed runs, as a TA's cluster is up before the batch. Both
+gradebooks must agree.
 """
 
 from __future__ import annotations

@@ -125,3 +125,19 @@ def test_gradebook_names_grader_failures_from_extra_data(tmp_path: Path) -> None
     with (tmp_path / "g.csv").open() as f:
         row = next(csv.DictReader(f))
     assert row["grading_errors"] == ITEMS[0].title
+
+
+def test_a_grade_the_batch_lost_is_the_graders_failure() -> None:
+    """A grade whose process or machine died (a Dask KilledWorker, a broken pool): every
+    test a grader failure, never the student's, so the next run grades it again."""
+    from concurrent.futures import Future
+
+    from autograder.batch.discovery import Entry
+    from autograder.batch.pool import _document
+
+    lost: Future = Future()
+    lost.set_exception(RuntimeError("all 4 workers died while running it"))
+    document = _document(Entry("k", "i", Path("x")), lost, ASSIGNMENT)
+    assert document["score"] == 0
+    assert all(results.is_grader_error(t) for t in document["tests"])
+    assert "RuntimeError while grading" in document["tests"][0]["output"]

@@ -18,15 +18,17 @@ import distributed  # requirements-cluster.txt: the kit's environment installs i
 import pytest
 
 from autograder.__main__ import main
-from autograder.batch import jobs
+from autograder.batch import graders, jobs
 from autograder.batch.cluster import connect
 from autograder.batch.pool import grade_all
 from autograder.errors import GraderError
+from autograder.sandbox.runtime import PYTHON_ENV
 from tests import notebooks
 from tests.corpus import by_id, hostile, mistakes
 
-MISTAKES = ["svm_naive_half_reg", "svm_naive_gradient_sign", "softmax_naive_gradient_sign", "numerical_one_sided",
-            "grad_check_fixed_seed", "rel_error_no_floor", "softmax_vectorized_half_reg"]
+MISTAKES = ["svm_naive_half_reg", "svm_naive_gradient_sign", "softmax_naive_gradient_sign",
+            "numerical_one_sided", "grad_check_fixed_seed", "rel_error_no_floor",
+            "softmax_vectorized_half_reg"]
 HOSTILE = ["os_exit_at_import", "libc_exit_at_import", "os_exit_in_call",
            "kills_worker_server_in_call", "memory_bomb_in_call", "disk_bomb_in_call",
            "monkeypatches_numpy"]
@@ -73,7 +75,7 @@ def local(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as running:
+                                  dashboard_address=":0") as running:
         yield running
 
 
@@ -180,17 +182,49 @@ def test_an_unreachable_scheduler_stops_before_any_work(
     assert not out.exists()
 
 
+def test_a_cluster_without_workers_stops_before_any_work() -> None:
+    empty = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
+    with empty, pytest.raises(GraderError, match="no Dask worker joined"), \
+            connect(empty.scheduler_address, "linear_classifiers", timeout=1):
+        pass
+
+
+def test_a_worker_that_cannot_grade_is_refused(cluster) -> None:
+    """A worker machine set up wrong (here: its sandbox runtime is gone) is caught by its
+    preflight grade of the reference, before any work, by name."""
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+
+    def runtime(path: str | None) -> None:
+        """Set the worker's runtime and retire its warm grading processes (they have the
+        old one): the next grade starts a fresh process that inherits `path`."""
+        os.environ.pop(PYTHON_ENV, None)
+        os.environ.update({PYTHON_ENV: path} if path else {})
+        while not graders._idle.empty():
+            graders._idle.get().process.stdin.close()
+
+    kept = os.environ.get(PYTHON_ENV)
+    try:
+        client.run(runtime, "/nonexistent/python")
+        with pytest.raises(GraderError, match="Dask workers cannot grade.*grades the reference 0"
+                           ), connect(cluster.scheduler_address, "linear_classifiers"):
+            pass
+    finally:
+        client.run(runtime, kept)
+        client.close()
+
+
 def test_workers_with_another_grader_are_refused(cluster) -> None:
     """A worker machine left on an older commit: refused before any work, by name."""
     client = distributed.Client(cluster.scheduler_address, set_as_default=False)
 
     def older() -> None:
-        jobs.fingerprint = lambda assignment: "an older grader"
+        jobs.fingerprint = graders.fingerprint = lambda assignment: "an older grader"
 
     def restore() -> None:
         import importlib
 
         importlib.reload(jobs)
+        importlib.reload(graders)
 
     try:
         client.run(older)

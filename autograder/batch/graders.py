@@ -20,9 +20,11 @@ import subprocess
 import sys
 from typing import IO, Any
 
-from autograder import BLAS_THREADS, paths
-from autograder.batch.jobs import Job, fingerprint, grade_here
+from autograder import BLAS_THREADS, paths, spec
+from autograder.batch.discovery import Entry
+from autograder.batch.jobs import Job, fingerprint, grade_here, pack
 from autograder.errors import GraderError
+from autograder.report import results
 
 # A whole grade, as Gradescope's default timeout: each call to the student's code has its
 # own limit (sandbox/limits.py), so only a grader bug gets here.
@@ -68,6 +70,20 @@ def grade(job: Job) -> dict[str, Any]:
     document = grader.grade(job)
     _idle.put(grader)
     return document
+
+
+def check(assignment: str, strict: bool) -> str:
+    """A Dask worker's preflight, before the batch: grade the assignment's reference as
+    every job will be graded here (grading process, sandbox, users, --strict). Returns this
+    machine's grader fingerprint once the reference scores full marks."""
+    chosen = spec.load(assignment)
+    reference = chosen.reference
+    document = grade(pack(Entry("reference", reference.name, reference), assignment, strict))
+    failed = [t["name"] for t in document["tests"] if results.is_grader_error(t)]
+    if document["score"] != chosen.total or failed:
+        raise GraderError(f"this machine grades the reference {document['score']:g} / "
+                          f"{chosen.total:g}: {document['output'][:300]}")
+    return fingerprint(assignment)
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:

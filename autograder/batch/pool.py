@@ -59,7 +59,7 @@ def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True,
     batch = Batch(out, spec.load(assignment or spec.default_name()), strict, progress)
     with contextlib.ExitStack() as stack:
         # The executor first: an unreachable scheduler stops us before any work.
-        executor = stack.enter_context(_executor(jobs, scheduler, batch.assignment.name))
+        executor = stack.enter_context(_executor(jobs, scheduler, batch))
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="batch-")))
         todo = _discover(source, scratch)
         out.mkdir(parents=True, exist_ok=True)
@@ -71,13 +71,13 @@ def grade_all(source: Path, out: Path, jobs: int = 2, progress: bool = True,
     return rows
 
 
-def _executor(jobs: int, scheduler: str | None, assignment: str
+def _executor(jobs: int, scheduler: str | None, batch: Batch
               ) -> contextlib.AbstractContextManager[Executor]:
     if scheduler is None:
         return _local(jobs)
     from autograder.batch import cluster  # dask is a TA's extra: imported only here
 
-    return cluster.connect(scheduler, assignment)
+    return cluster.connect(scheduler, batch.assignment.name, batch.strict)
 
 
 @contextlib.contextmanager

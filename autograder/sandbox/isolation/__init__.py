@@ -41,6 +41,6 @@ from autograder.sandbox.limits import Limits
 
 __all__ = ["DEFAULT_USER", "TOKEN_VAR", "KillSpec", "Limits", "Plan", "SandboxUser",
            "SeccompFilter", "UidLease", "clean_env", "ensure_sandbox_user", "expand_paths",
-           "harden_grader", "kill_all", "kill_uid", "lease_user", "make_plan", "netns_of", "plan_isolation",
-           "readable_paths", "rlimits_for", "scan_processes", "seccomp_probe",
-           "seccomp_program"]
+           "harden_grader", "kill_all", "kill_uid", "lease_user", "make_plan", "netns_of",
+           "plan_isolation", "readable_paths", "rlimits_for", "scan_processes",
+           "seccomp_probe", "seccomp_program"]
