@@ -50,3 +50,16 @@ def test_a_job_from_another_grader_version_is_refused() -> None:
     job = dataclasses.replace(job_for(notebooks.REFERENCE), grader="an older grader")
     with pytest.raises(GraderError, match="another version of the grader"):
         graders.grade(job)
+
+
+def test_an_idle_process_that_died_is_replaced() -> None:
+    """A grading process killed while idle (the OOM killer) costs no submission."""
+    assert graders.grade(job_for(notebooks.BLANK))["score"] == 0
+    dead = graders._idle.get_nowait()
+    dead.process.kill()
+    dead.process.wait()
+    graders._idle.put(dead)
+    assert graders.grade(job_for(notebooks.REFERENCE))["score"] == 100
+    fresh = graders._idle.get_nowait()
+    assert fresh is not dead and fresh.process.poll() is None
+    fresh.process.stdin.close()

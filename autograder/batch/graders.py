@@ -63,13 +63,22 @@ def grade(job: Job) -> dict[str, Any]:
     none is idle; one that failed is not reused."""
     if job.grader != fingerprint(job.assignment):
         raise GraderError("this machine runs another version of the grader than the client")
-    try:
-        grader = _idle.get_nowait()
-    except queue.Empty:
-        grader = Grader()
+    grader = _idle_or_new()
     document = grader.grade(job)
     _idle.put(grader)
     return document
+
+
+def _idle_or_new() -> Grader:
+    """An idle grading process still alive (one may have died idle: the OOM killer), or a
+    new one."""
+    while True:
+        try:
+            grader = _idle.get_nowait()
+        except queue.Empty:
+            return Grader()
+        if grader.process.poll() is None:
+            return grader
 
 
 def check(assignment: str, strict: bool) -> str:
