@@ -69,6 +69,9 @@ class Pipes:
             del self.log[:-limits.LOG_KEEP]
 
     def log_text(self) -> str:
+        """The tail so far. Drained first: what the worker wrote before a reply sits in the
+        pipe already, though the reply's frame may have been read before it."""
+        self.drain_log()
         return bytes(self.log).decode(errors="replace")
 
     def close_fds(self) -> None:
